@@ -1,0 +1,358 @@
+"""The cleaner: a fixed sequence of small passes over one document.
+
+    segment -> rules -> classify -> sections -> main block -> head/tail -> inside -> inline
+    -> metadata -> assemble
+
+Each pass reads and writes plain per-line state (`_State`); a cut records the rule id or
+heuristic name and a reason, so every removal can be explained.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from . import heuristics as H
+from .document import Document, phrase_key
+from .result import Removal, Result, empty_metadata
+from .rules import MAX_RULE_LINE, Rule, RulePack, RuleSet, builtin_packs, load_pack
+
+HEURISTICS = {
+    "heuristic.head": "Before the article's main block, and not its title.",
+    "heuristic.tail": "After the article's main block, where the page's chrome is.",
+    "heuristic.title": "The headline, dropped because keep_title=False.",
+    "heuristic.link-only": "A line made only of links or images carries no article text.",
+    "heuristic.repeated": "A short line that recurs in the document is a label, not article text.",
+    "heuristic.teaser-list": "A run of headline-like lines inside the text is a list of teasers.",
+    "heuristic.section": "Inside a chrome section opened by a comments or related heading.",
+}
+
+# A dateline at the start of the first paragraph: 'BEIJING —', 'DES MOINES, Iowa —'.
+_DATELINE = re.compile(
+    r"^(?P<dateline>(?-i:[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’ -]{1,30}[A-ZÀ-ÖØ-Þ.])(?:,\s[\w.'’ ]{2,30}?)?)"
+    r"(?:\s\([^)]{1,30}\))?\s?[—–-]{1,2}\s")
+
+
+class _State:
+    """Per-document working state shared by the passes."""
+
+    __slots__ = ("doc", "cut", "feats", "rule_hits", "title", "metadata", "inline")
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        n = len(doc.lines)
+        self.cut: list[tuple[str, str] | None] = [None] * n  # (rule id, reason)
+        self.feats: list[H.Features | None] = [None] * n
+        self.rule_hits: dict[int, Rule] = {}
+        self.title: int | None = None
+        self.metadata = empty_metadata()
+        self.inline: dict[int, list] = {}
+
+
+def _selected(rules: Iterable[Rule], disable: set[str]) -> list[Rule]:
+    return [r for r in rules if r.id not in disable and r.category not in disable and r.pack not in disable]
+
+
+class Cleaner:
+    """Cleans scraped news text. Build once and reuse: rules are compiled in the constructor.
+
+    disable: rule ids, categories, pack names or heuristic names to switch off.
+    extra_rules: a path (or list of paths) of user rule packs in TOML.
+    keep_title: keep the headline in the text (it is always reported in metadata).
+    """
+
+    def __init__(self, disable: Iterable[str] = (), extra_rules: str | Path | Iterable[str | Path] | None = None,
+                 keep_title: bool = True):
+        if isinstance(disable, str):
+            disable = [disable]
+        self.disable = frozenset(disable)
+        self.keep_title = keep_title
+        packs: list[RulePack] = builtin_packs()
+        if extra_rules is not None:
+            paths = [extra_rules] if isinstance(extra_rules, (str, Path)) else list(extra_rules)
+            packs += [load_pack(p) for p in paths]
+        self.packs = packs
+        all_rules = [r for p in packs for r in p.rules]
+        known = {r.id for r in all_rules} | {r.category for r in all_rules} | {p.name for p in packs}
+        known |= set(HEURISTICS) | {"heuristic"}
+        unknown = sorted(set(self.disable) - known)
+        if unknown:
+            raise ValueError(f"disable: unknown rule, category, pack or heuristic: {', '.join(unknown)}")
+        self.ruleset = RuleSet(_selected(all_rules, set(self.disable)))
+        self._heuristic_off = {h for h in HEURISTICS if h in self.disable or "heuristic" in self.disable}
+
+    def __getstate__(self):
+        return {"disable": self.disable, "keep_title": self.keep_title,
+                "extra": [p.source for p in self.packs if not p.source.startswith("newsclean/")]}
+
+    def __setstate__(self, state):
+        self.__init__(state["disable"], state["extra"] or None, state["keep_title"])
+
+    # -- public API -------------------------------------------------------------------
+
+    def clean(self, text: str) -> str:
+        return self.analyze(text).text
+
+    def analyze(self, text: str) -> Result:
+        if not isinstance(text, str):
+            raise TypeError(f"newsclean expects text as str, not {type(text).__name__}")
+        if not text:
+            return Result("")
+        st = _State(Document(text))
+        self._apply_rules(st)
+        self._classify(st)
+        block = self._main_block(st)
+        self._sections(st, block)
+        block = self._main_block(st)
+        self._head_and_tail(st, block)
+        self._inside(st, block)
+        self._inline(st)
+        self._metadata(st, block)
+        return Result(self._assemble(st), self._removals(st), st.metadata)
+
+    def clean_many(self, texts: Iterable[str], workers: int = 1) -> Iterator[str]:
+        """Clean an iterable of texts, yielding results in input order."""
+        if workers <= 1:
+            for t in texts:
+                yield self.clean(t)
+            return
+        from concurrent.futures import ProcessPoolExecutor
+        with ProcessPoolExecutor(workers) as pool:
+            yield from pool.map(self.clean, texts, chunksize=64)
+
+    # -- passes -----------------------------------------------------------------------
+
+    def _apply_rules(self, st: _State) -> None:
+        match = self.ruleset.match_line
+        for line in st.doc.lines:
+            if len(line.text) > MAX_RULE_LINE or not line.text.strip():
+                continue
+            rule = match(line.clean)
+            if rule is not None:
+                st.rule_hits[line.index] = rule
+                st.cut[line.index] = (rule.id, rule.description)
+
+    def _classify(self, st: _State) -> None:
+        for line in st.doc.lines:
+            if st.cut[line.index] is None and not line.blank:
+                f = H.features(line)
+                f.kind = H.classify(f)
+                st.feats[line.index] = f
+
+    def _live(self, st: _State) -> list[int]:
+        return [i for i, f in enumerate(st.feats) if f is not None and st.cut[i] is None]
+
+    def _main_block(self, st: _State) -> tuple[int, int] | None:
+        idx = self._live(st)
+        return H.main_block(idx, [H.line_score(st.feats[i]) for i in idx])
+
+    def _sections(self, st: _State, block) -> None:
+        """A comments or related heading after the article has begun opens a chrome section."""
+        if block is None:
+            return
+        lines = st.doc.lines
+        for i in sorted(st.rule_hits):
+            rule = st.rule_hits[i]
+            if rule.scope != "section" or i <= block[0]:
+                continue
+            j = i + 1
+            prose_run = 0
+            while j < len(lines):
+                f = st.feats[j]
+                if rule.until == "prose" and f is not None and st.cut[j] is None:
+                    if f.kind == H.GOOD and not f.list_item:
+                        prose_run += 1
+                        if prose_run >= 2 or f.chars >= 300:
+                            break
+                    elif f.kind != H.NEAR or f.list_item:
+                        prose_run = 0
+                j += 1
+            end = j if j >= len(lines) else self._rewind(st, i, j)
+            for k in range(i + 1, end):
+                if st.cut[k] is None and not lines[k].blank:
+                    st.cut[k] = (rule.id, f"Under the '{lines[i].clean}' heading: {rule.description}")
+            if rule.until == "end" or end >= len(lines):
+                return
+
+    @staticmethod
+    def _rewind(st: _State, i: int, j: int) -> int:
+        """Prose resumed at j: the section ends before the first line of that prose run."""
+        k = j - 1
+        while k > i and (st.feats[k] is None or st.feats[k].kind in (H.GOOD, H.NEAR)):
+            k -= 1
+        return k + 1
+
+    def _head_and_tail(self, st: _State, block) -> None:
+        if block is None:
+            return
+        first, last = block
+        lines = st.doc.lines
+        # Head: everything before the block is chrome, except the title.
+        title = self._find_title(st, first)
+        st.title = title
+        for i in range(first):
+            if i == title or st.cut[i] is not None or lines[i].blank or "heuristic.head" in self._heuristic_off:
+                continue
+            st.cut[i] = ("heuristic.head", HEURISTICS["heuristic.head"])
+        if title is not None and not self.keep_title and st.cut[title] is None:
+            st.cut[title] = ("heuristic.title", HEURISTICS["heuristic.title"])
+        # Tail: lines that continue the block's last list or paragraph stay; the rest goes.
+        if "heuristic.tail" in self._heuristic_off:
+            return
+        continuing = True
+        for i in range(last + 1, len(lines)):
+            f = st.feats[i]
+            if f is None or st.cut[i] is not None:
+                if st.cut[i] is not None and st.cut[i][0] != "heuristic.tail":
+                    continuing = False
+                continue
+            if continuing and self._continues(st, i, last):
+                last = i
+                continue
+            continuing = False
+            st.cut[i] = ("heuristic.tail", HEURISTICS["heuristic.tail"])
+
+    @staticmethod
+    def _continues(st: _State, i: int, last: int) -> bool:
+        """Does line i read as the end of the article rather than the start of the chrome?"""
+        f, prev = st.feats[i], st.feats[last]
+        if f.kind == H.JUNK:
+            return False
+        if prev is not None and prev.list_item and f.list_item and f.kind != H.HEADING:
+            return True
+        return f.kind in (H.GOOD, H.NEAR) and not f.list_item
+
+    def _find_title(self, st: _State, first: int) -> int | None:
+        """The headline: a Markdown heading in the head, else the nearest title-like line."""
+        lines, feats = st.doc.lines, st.feats
+        head = [i for i in range(first) if feats[i] is not None and st.cut[i] is None]
+        for i in head:
+            if feats[i].md_heading and lines[i].text.lstrip().startswith(("# ", "## ")) and feats[i].words >= 2:
+                return i
+        for i in reversed(head[-6:]):
+            f = feats[i]
+            if f.kind in (H.HEADING, H.NEAR, H.GOOD) and 3 <= f.words <= 30 and not f.list_item:
+                return i
+        return None
+
+    def _inside(self, st: _State, block) -> None:
+        lines, feats, cut = st.doc.lines, st.feats, st.cut
+        live = self._live(st)
+        if "heuristic.link-only" not in self._heuristic_off:
+            for i in live:
+                if feats[i].kind == H.JUNK:
+                    cut[i] = ("heuristic.link-only", HEURISTICS["heuristic.link-only"])
+        if "heuristic.repeated" not in self._heuristic_off:
+            seen: dict[str, list[int]] = {}
+            for i in self._live(st):
+                f = feats[i]
+                if f.kind in (H.SHORT, H.HEADING) and f.words <= 5 and not lines[i].clean.endswith((":", "?")):
+                    seen.setdefault(phrase_key(lines[i].clean), []).append(i)
+            for key, where in seen.items():
+                if len(where) >= 2 and key:
+                    for i in where:
+                        cut[i] = ("heuristic.repeated", HEURISTICS["heuristic.repeated"])
+        if "heuristic.teaser-list" not in self._heuristic_off:
+            run: list[int] = []
+            for i in self._live(st) + [len(lines)]:
+                f = feats[i] if i < len(lines) else None
+                if f is not None and f.kind == H.HEADING and f.words >= 4 and not f.md_heading \
+                        and (not run or self._adjacent(st, run[-1], i)):
+                    run.append(i)
+                    continue
+                if len(run) >= 3:
+                    for k in run:
+                        cut[k] = ("heuristic.teaser-list", HEURISTICS["heuristic.teaser-list"])
+                run = [i] if f is not None and f.kind == H.HEADING and f.words >= 4 and not f.md_heading else []
+
+    @staticmethod
+    def _adjacent(st: _State, a: int, b: int) -> bool:
+        """No kept non-blank line between a and b."""
+        return all(st.doc.lines[k].blank or st.cut[k] is not None for k in range(a + 1, b))
+
+    def _inline(self, st: _State) -> None:
+        rs = self.ruleset
+        for line in st.doc.lines:
+            if st.cut[line.index] is not None or line.blank:
+                continue
+            text = line.text
+            cuts = []
+            m = rs.match_start(text)
+            if m is not None:
+                cuts.append(m)
+            m2 = rs.match_end(text)
+            if m2 is not None and (m is None or m2.start >= m.end):
+                cuts.append(m2)
+            if cuts:
+                st.inline[line.index] = cuts
+
+    def _metadata(self, st: _State, block) -> None:
+        md, lines = st.metadata, st.doc.lines
+        if st.title is not None:
+            md["title"] = lines[st.title].clean
+        for i in sorted(st.rule_hits):
+            rule, clean = st.rule_hits[i], lines[i].clean
+            groups = {}
+            if rule.compiled is not None:
+                m = rule.compiled.fullmatch(clean)
+                groups = {k: v for k, v in m.groupdict().items() if v} if m else {}
+            cat = rule.category
+            if cat == "byline" and md["byline"] is None and "byline" in groups:
+                md["byline"] = groups["byline"].strip()
+            elif cat == "wire":
+                agency = groups.get("wire") or clean.strip(" ()[]—–-.")
+                if agency not in md["wire"]:
+                    md["wire"].append(agency)
+            elif cat == "credit":
+                md["credits"].append(clean)
+            elif cat == "copyright" and md["copyright"] is None:
+                md["copyright"] = clean
+        for i, cuts in sorted(st.inline.items()):
+            for m in cuts:
+                if m.groups.get("wire") and m.groups["wire"] not in md["wire"]:
+                    md["wire"].append(m.groups["wire"])
+                if m.groups.get("dateline") and md["dateline"] is None:
+                    md["dateline"] = m.groups["dateline"].strip()
+        if md["dateline"] is None:
+            for line in lines:
+                if st.cut[line.index] is None and not line.blank and line.index != st.title:
+                    m = _DATELINE.match(line.text)
+                    if m:
+                        md["dateline"] = m.group("dateline").strip()
+                    f = st.feats[line.index]
+                    if f is not None and f.kind == H.GOOD:
+                        break
+
+    def _assemble(self, st: _State) -> str:
+        out: list[str] = []
+        gap = False
+        for line in st.doc.lines:
+            if line.blank:
+                gap = True
+                continue
+            if st.cut[line.index] is not None:
+                continue
+            text = line.text
+            for m in reversed(st.inline.get(line.index, ())):
+                text = text[:m.start] + text[m.end:]
+            text = text.rstrip()
+            if not text.strip():
+                continue
+            if out:
+                out.append("\n\n" if gap else "\n")
+            out.append(text)
+            gap = False
+        return "".join(out)
+
+    def _removals(self, st: _State) -> list[Removal]:
+        removed = []
+        for line in st.doc.lines:
+            c = st.cut[line.index]
+            if c is not None:
+                removed.append(Removal(line.index, line.start, line.start + len(line.raw), line.raw, c[0], c[1]))
+            for m in st.inline.get(line.index, ()):
+                if m.end > m.start:
+                    removed.append(Removal(line.index, line.start + m.start, line.start + m.end,
+                                           line.text[m.start:m.end], m.rule.id, m.rule.description))
+        return removed

@@ -1,0 +1,134 @@
+"""Heuristics for chrome that no rule names, in jusText-like stages.
+
+1. `classify`: each line on its own -> GOOD (reads as a sentence of prose), NEAR (a short
+   sentence), HEADING (a title-like fragment), SHORT (a word or two), JUNK (links, images,
+   symbols). Features are computed only for lines that no rule already removed.
+2. `main_block`: the densest run of prose (maximum-sum segment over per-line scores).
+3. The cleaner revises with context: head and tail outside the block, sections opened by
+   rule headings, runs of teaser lines, repeated short lines.
+
+Precision rule: a GOOD line inside the main block is never removed by a heuristic.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+
+from .document import Line, markdown_link_text_share
+
+GOOD, NEAR, HEADING, SHORT, JUNK = "good", "near", "heading", "short", "junk"
+
+
+def _load_function_words() -> frozenset[str]:
+    data = tomllib.loads((resources.files("newsclean") / "data" / "function_words.toml").read_text("utf-8"))
+    return frozenset(w for words in data.values() for w in words.split())
+
+
+FUNCTION_WORDS = _load_function_words()
+
+_TOKEN_STRIP = ".,;:!?\"'“”‘’()[]{}«»—–-…*_"
+_TERMINAL = ".!?。！？"
+_CLOSERS = "\"'”’»)]」』"
+# Scripts written without spaces between words: count characters, not spaces.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LETTER = re.compile(r"[^\W\d_]")
+_LIST_ITEM = re.compile(r"^\s*(?:[*+\-•·▪◦‣]\s|\d{1,3}[.)]\s)")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+_MD_IMAGE_ONLY = re.compile(r"^\s*(?:\[?!\[[^\]]{0,300}\]\([^)]{0,2000}\)\]?(?:\([^)]{0,2000}\))?\s*)+$")
+
+
+@dataclass(slots=True)
+class Features:
+    chars: int
+    words: int
+    terminal: bool
+    function_share: float
+    link_share: float
+    list_item: bool
+    md_heading: bool
+    image_only: bool
+    letters: bool
+    kind: str = SHORT
+
+
+def ends_sentence(s: str) -> bool:
+    s = s.rstrip(_CLOSERS + " ")
+    if not s:
+        return False
+    if s.endswith("...") or s.endswith("…"):
+        return False
+    return s[-1] in _TERMINAL
+
+
+def features(line: Line) -> Features:
+    clean = line.clean
+    tokens = clean.split()
+    words = len(tokens)
+    cjk = len(_CJK.findall(clean)) if not clean.isascii() else 0
+    if cjk:
+        words = max(words, words - 1 + cjk // 2)
+    fw = 0
+    for t in tokens:
+        if t.strip(_TOKEN_STRIP).casefold() in FUNCTION_WORDS:
+            fw += 1
+    linked, total = markdown_link_text_share(line.text)
+    image_only = "![" in line.text and bool(_MD_IMAGE_ONLY.match(line.text))
+    return Features(
+        chars=len(clean),
+        words=words,
+        terminal=ends_sentence(clean),
+        function_share=fw / len(tokens) if tokens else 0.0,
+        link_share=linked / total if total else 0.0,
+        list_item=bool(_LIST_ITEM.match(line.text)),
+        md_heading=bool(_MD_HEADING.match(line.text)),
+        image_only=image_only,
+        letters=bool(_LETTER.search(clean)),
+    )
+
+
+def classify(f: Features) -> str:
+    """A line's class from its own features, without context."""
+    if f.image_only or not f.letters:
+        return JUNK
+    if f.link_share > 0.8:
+        return JUNK
+    if f.md_heading:
+        return HEADING
+    prose = f.terminal or f.function_share >= 0.3
+    if f.words >= 10 and f.chars >= 50 and prose and f.link_share < 0.5:
+        return GOOD
+    if f.words >= 4 and f.terminal:
+        return NEAR
+    if f.words >= 3:
+        return HEADING
+    return SHORT
+
+
+# Scores for the main-block search: prose adds its length, everything else costs a little.
+_SCORE = {NEAR: 8.0, HEADING: -12.0, SHORT: -6.0, JUNK: -30.0}
+
+
+def line_score(f: Features) -> float:
+    if f.kind == GOOD:
+        s = float(min(f.chars, 600))
+        return s / 4 if f.list_item else s
+    return _SCORE[f.kind]
+
+
+def main_block(indices: list[int], scores: list[float]) -> tuple[int, int] | None:
+    """The (first, last) line indices of the maximum-sum run of scores (Kadane), or None."""
+    best, best_span = 0.0, None
+    run, run_start = 0.0, 0
+    for pos, s in enumerate(scores):
+        if run <= 0:
+            run, run_start = s, pos
+        else:
+            run += s
+        if run > best:
+            best, best_span = run, (run_start, pos)
+    if best_span is None:
+        return None
+    return indices[best_span[0]], indices[best_span[1]]

@@ -1,0 +1,325 @@
+"""Rule packs: loading TOML packs, validating them, and compiling them into a few matchers.
+
+A rule is data (see `newsclean/packs/*.toml` and the README). This module turns a set of
+rules into:
+
+* one dict from phrase key to rule (whole-line phrases),
+* one alternation for line prefixes,
+* one alternation of whole-line regular expressions,
+* one alternation each for inline cuts at the start and at the end of a paragraph,
+
+so that matching a line costs a dict lookup and at most three regex calls, whatever the
+number of rules.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+from .document import KEY_TRIM, clean_form, phrase_key, prefix_key
+
+SCOPES = ("line", "section", "start", "end")
+CATEGORIES = (
+    "widget", "label", "footer", "copyright", "wire", "credit", "byline", "timestamp", "cta",
+    "social", "comments", "related", "notice", "reading-time", "photo-credit", "breadcrumb",
+    "embed", "ad", "nav",
+)
+# Named groups a pattern may use to report metadata.
+METADATA_GROUPS = ("wire", "holder", "byline", "dateline", "credit")
+_ID = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9.-]*$")
+_NAMED_GROUP = re.compile(r"\(\?P<([A-Za-z_][A-Za-z0-9_]*)>")
+# A quantified group that itself contains an unbounded quantifier: the classic shape of
+# catastrophic backtracking, e.g. (a+)+ or (\w*\s?)*.
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*{]")
+
+# Lines longer than this are never matched by whole-line rules: chrome lines are short, and
+# the bound keeps the cost of a line independent of its length.
+MAX_RULE_LINE = 400
+# Inline rules look at this many characters at the start or the end of a paragraph.
+INLINE_WINDOW = 240
+
+
+class RulePackError(ValueError):
+    """A rule pack that cannot be used; the message names the file and the rule."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    description: str
+    scope: str = "line"
+    phrases: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = ()
+    pattern: str | None = None
+    max_chars: int | None = None
+    until: str = "prose"  # sections only: "end" (everything after goes) or "prose"
+    languages: tuple[str, ...] = ("*",)
+    examples: tuple[str, ...] = ()
+    counterexamples: tuple[str, ...] = ()
+    pack: str = ""
+    compiled: re.Pattern | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def category(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    @property
+    def inline(self) -> bool:
+        return self.scope in ("start", "end")
+
+
+@dataclass(frozen=True)
+class RulePack:
+    name: str
+    version: str
+    description: str
+    languages: tuple[str, ...]
+    rules: tuple[Rule, ...]
+    source: str
+
+
+def _err(source: str, rule_id: str | None, msg: str) -> RulePackError:
+    where = f"{source}: rule {rule_id!r}" if rule_id else source
+    return RulePackError(f"{where}: {msg}")
+
+
+def _strings(value, source, rid, key) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _err(source, rid, f"'{key}' must be a list of non-empty strings")
+    return tuple(value)
+
+
+def _check_pattern(pattern: str, source: str, rid: str) -> re.Pattern:
+    if _NESTED_QUANTIFIER.search(pattern):
+        raise _err(source, rid, "pattern has a quantified group containing an unbounded "
+                   "quantifier (e.g. (a+)+), which can backtrack catastrophically; rewrite it")
+    if "(?P=" in pattern or re.search(r"\\[1-9]", pattern):
+        raise _err(source, rid, "back-references are not supported in patterns")
+    for name in _NAMED_GROUP.findall(pattern):
+        if name not in METADATA_GROUPS + ("cut",):
+            raise _err(source, rid, f"unknown named group {name!r}; allowed: "
+                       f"{', '.join(METADATA_GROUPS + ('cut',))}")
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise _err(source, rid, f"invalid regular expression: {exc}") from None
+
+
+_RULE_KEYS = {"id", "description", "scope", "phrases", "prefixes", "pattern", "max_chars",
+              "until", "languages", "examples", "counterexamples"}
+
+
+def parse_pack(data: dict, source: str) -> RulePack:
+    """Validate a parsed TOML pack. Raises RulePackError naming the file and the rule."""
+    meta = data.get("pack")
+    if not isinstance(meta, dict) or not isinstance(meta.get("name"), str):
+        raise _err(source, None, "missing [pack] table with a 'name'")
+    pack_langs = _strings(meta.get("languages", ["*"]), source, None, "languages")
+    raw_rules = data.get("rules", [])
+    if not isinstance(raw_rules, list):
+        raise _err(source, None, "'rules' must be an array of tables ([[rules]])")
+    rules, seen = [], set()
+    for i, r in enumerate(raw_rules):
+        if not isinstance(r, dict):
+            raise _err(source, f"#{i}", "each [[rules]] entry must be a table")
+        rid = r.get("id")
+        if not isinstance(rid, str) or not _ID.match(rid):
+            raise _err(source, rid if isinstance(rid, str) else f"#{i}",
+                       "id must look like 'category.name' (lower case, digits, dashes)")
+        if rid in seen:
+            raise _err(source, rid, "duplicate id in this pack")
+        seen.add(rid)
+        unknown = set(r) - _RULE_KEYS
+        if unknown:
+            raise _err(source, rid, f"unknown keys: {', '.join(sorted(unknown))}")
+        category = rid.split(".", 1)[0]
+        if category not in CATEGORIES:
+            raise _err(source, rid, f"unknown category {category!r}; one of: {', '.join(CATEGORIES)}")
+        desc = r.get("description")
+        if not isinstance(desc, str) or not desc.strip():
+            raise _err(source, rid, "a description is required")
+        scope = r.get("scope", "line")
+        if scope not in SCOPES:
+            raise _err(source, rid, f"scope must be one of {', '.join(SCOPES)}")
+        phrases = _strings(r.get("phrases"), source, rid, "phrases")
+        prefixes = _strings(r.get("prefixes"), source, rid, "prefixes")
+        pattern = r.get("pattern")
+        if pattern is not None and not isinstance(pattern, str):
+            raise _err(source, rid, "'pattern' must be a string")
+        kinds = bool(phrases) + bool(prefixes) + (pattern is not None)
+        if kinds != 1:
+            raise _err(source, rid, "give exactly one of 'phrases', 'prefixes' or 'pattern'")
+        if scope in ("start", "end") and pattern is None:
+            raise _err(source, rid, f"scope '{scope}' needs a 'pattern'")
+        compiled = _check_pattern(pattern, source, rid) if pattern is not None else None
+        max_chars = r.get("max_chars")
+        if max_chars is not None and (not isinstance(max_chars, int) or max_chars < 1):
+            raise _err(source, rid, "'max_chars' must be a positive integer")
+        until = r.get("until", "prose")
+        if until not in ("end", "prose"):
+            raise _err(source, rid, "'until' must be 'end' or 'prose'")
+        examples = _strings(r.get("examples"), source, rid, "examples")
+        if not examples:
+            raise _err(source, rid, "at least one example is required")
+        rules.append(Rule(
+            id=rid, description=desc.strip(), scope=scope, phrases=phrases, prefixes=prefixes,
+            pattern=pattern, max_chars=max_chars, until=until,
+            languages=_strings(r.get("languages"), source, rid, "languages") or pack_langs,
+            examples=examples,
+            counterexamples=_strings(r.get("counterexamples"), source, rid, "counterexamples"),
+            pack=meta["name"], compiled=compiled,
+        ))
+    return RulePack(meta["name"], str(meta.get("version", "0")), str(meta.get("description", "")),
+                    pack_langs, tuple(rules), source)
+
+
+def load_pack(path: str | Path) -> RulePack:
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RulePackError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise RulePackError(f"{path}: cannot read rule pack: {exc}") from None
+    return parse_pack(data, str(path))
+
+
+def builtin_packs() -> list[RulePack]:
+    """The packs shipped with newsclean, in a stable order."""
+    root = resources.files("newsclean") / "packs"
+    packs = []
+    for entry in sorted(root.iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".toml"):
+            data = tomllib.loads(entry.read_text(encoding="utf-8"))
+            packs.append(parse_pack(data, f"newsclean/packs/{entry.name}"))
+    return packs
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    rule: Rule
+    start: int = 0  # for inline rules: the cut span within the line
+    end: int = 0
+    groups: dict | None = None
+
+
+def _strip_named(pattern: str) -> str:
+    return _NAMED_GROUP.sub("(?:", pattern)
+
+
+def _alternation(rules: list[Rule], wrap: str) -> tuple[re.Pattern | None, list[Rule]]:
+    if not rules:
+        return None, []
+    body = "|".join(f"(?P<r{i}>{_strip_named(r.pattern)})" for i, r in enumerate(rules))
+    return re.compile(wrap.format(body), re.IGNORECASE), rules
+
+
+class RuleSet:
+    """A compiled, immutable selection of rules. Safe to share between threads."""
+
+    def __init__(self, rules: Iterable[Rule]):
+        self.rules: tuple[Rule, ...] = tuple(rules)
+        self.by_id = {r.id: r for r in self.rules}
+        phrase_map: dict[str, Rule] = {}
+        prefix_map: dict[str, Rule] = {}
+        line_patterns, start_patterns, end_patterns = [], [], []
+        self.max_phrase = 0
+        for rule in self.rules:
+            if rule.inline:
+                (start_patterns if rule.scope == "start" else end_patterns).append(rule)
+                continue
+            for p in rule.phrases:
+                key = phrase_key(clean_form(p))
+                phrase_map.setdefault(key, rule)
+                self.max_phrase = max(self.max_phrase, len(key))
+            for p in rule.prefixes:
+                prefix_map.setdefault(prefix_key(clean_form(p)), rule)
+            if rule.pattern is not None:
+                line_patterns.append(rule)
+        self.phrase_map = phrase_map
+        self.prefix_map = prefix_map
+        if prefix_map:
+            alts = sorted(prefix_map, key=len, reverse=True)
+            parts = [re.escape(p) + (r"(?!\w)" if p[-1:].isalnum() else "") for p in alts]
+            self.prefix_re = re.compile("(?:" + "|".join(parts) + ")")
+        else:
+            self.prefix_re = None
+        self.line_re, self.line_rules = _alternation(line_patterns, r"(?:{})")
+        self.start_re, self.start_rules = _alternation(start_patterns, r"(?:{})")
+        self.end_re, self.end_rules = _alternation(end_patterns, r"(?:{})\s*\Z")
+        self._end_own = [re.compile(f"(?:{r.pattern})\\s*\\Z", re.IGNORECASE) for r in self.end_rules]
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def match_line(self, clean: str) -> Rule | None:
+        """The whole-line or section rule that matches this clean line, if any."""
+        n = len(clean)
+        if n == 0 or n > MAX_RULE_LINE:
+            return None
+        key = clean.casefold()
+        trimmed = key.strip(KEY_TRIM)
+        rule = self.phrase_map.get(trimmed)
+        if rule is not None:
+            return rule
+        if self.prefix_re is not None:
+            lead = key.lstrip(KEY_TRIM)
+            m = self.prefix_re.match(lead)
+            if m is not None:
+                rule = self.prefix_map[m.group(0)]
+                if n <= (rule.max_chars or 200):
+                    return rule
+        if self.line_re is not None:
+            m = self.line_re.fullmatch(clean)
+            if m is not None:
+                rule = self.line_rules[int(m.lastgroup[1:])]
+                if rule.max_chars is None or n <= rule.max_chars:
+                    return rule
+        return None
+
+    def match_start(self, text: str) -> Match | None:
+        """An inline rule cutting at the start of a paragraph (e.g. '(AP) —' after a dateline)."""
+        if self.start_re is None:
+            return None
+        window = text[:INLINE_WINDOW]
+        m = self.start_re.match(window)
+        if m is None:
+            return None
+        rule = self.start_rules[int(m.lastgroup[1:])]
+        own = rule.compiled.match(window)
+        return _inline_match(rule, own) if own else None
+
+    def match_end(self, text: str) -> Match | None:
+        """An inline rule cutting at the end of a paragraph (e.g. ' / AP')."""
+        if self.end_re is None:
+            return None
+        offset = max(0, len(text) - INLINE_WINDOW)
+        window = text[offset:]
+        m = self.end_re.search(window)
+        if m is None:
+            return None
+        idx = int(m.lastgroup[1:])
+        rule = self.end_rules[idx]
+        own = self._end_own[idx].search(window, m.start())
+        if own is None:
+            return None
+        found = _inline_match(rule, own)
+        return Match(rule, found.start + offset, found.end + offset, found.groups)
+
+
+def _inline_match(rule: Rule, m: re.Match) -> Match:
+    groups = {k: v for k, v in m.groupdict().items() if v is not None and k != "cut"}
+    if "cut" in m.re.groupindex:
+        if m.group("cut") is None:
+            return Match(rule, 0, 0, groups)  # matched, but nothing to cut (metadata only)
+        return Match(rule, m.start("cut"), m.end("cut"), groups)
+    return Match(rule, m.start(), m.end(), groups)
