@@ -183,56 +183,60 @@ class Cleaner:
             k -= 1
         return k + 1
 
+    # Rule categories that do not show where the page's chrome begins: they also occur
+    # between the paragraphs of an article.
+    _IN_ARTICLE = frozenset({"ad", "embed", "photo-credit", "wire"})
+
+    def _evidence(self, st: _State, i: int, head: bool) -> bool:
+        """Is line i plain evidence of page chrome (a rule hit, links, symbols, a lone word)?"""
+        rule = st.rule_hits.get(i)
+        if rule is not None:
+            return rule.category not in self._IN_ARTICLE
+        f = st.feats[i]
+        if f is None:
+            return False
+        return f.kind == H.JUNK or (head and f.kind == H.SHORT)
+
     def _head_and_tail(self, st: _State, block) -> None:
         if block is None:
             return
         first, last = block
         lines = st.doc.lines
-        # Head: everything before the block is chrome, except the title.
-        title = self._find_title(st, first)
-        st.title = title
+        # Head: chrome up to the last line that is plain evidence of chrome; what follows it
+        # (the headline, a standfirst, a dateline) leads into the article and stays.
+        lead = 0
         for i in range(first):
-            if i == title or st.cut[i] is not None or lines[i].blank or "heuristic.head" in self._heuristic_off:
-                continue
-            st.cut[i] = ("heuristic.head", HEURISTICS["heuristic.head"])
+            if self._evidence(st, i, head=True):
+                lead = i + 1
+        if "heuristic.head" not in self._heuristic_off:
+            for i in range(lead):
+                if st.cut[i] is None and not lines[i].blank:
+                    st.cut[i] = ("heuristic.head", HEURISTICS["heuristic.head"])
+        title = self._find_title(st, lead, first)
+        st.title = title
         if title is not None and not self.keep_title and st.cut[title] is None:
             st.cut[title] = ("heuristic.title", HEURISTICS["heuristic.title"])
-        # Tail: lines that continue the block's last list or paragraph stay; the rest goes.
+        # Tail: from the first plain evidence of chrome after the block, everything goes.
         if "heuristic.tail" in self._heuristic_off:
             return
-        continuing = True
+        chrome = False
         for i in range(last + 1, len(lines)):
-            f = st.feats[i]
-            if f is None or st.cut[i] is not None:
-                if st.cut[i] is not None and st.cut[i][0] != "heuristic.tail":
-                    continuing = False
-                continue
-            if continuing and self._continues(st, i, last):
-                last = i
-                continue
-            continuing = False
-            st.cut[i] = ("heuristic.tail", HEURISTICS["heuristic.tail"])
+            if not chrome and self._evidence(st, i, head=False):
+                chrome = True
+            if chrome and st.cut[i] is None and not lines[i].blank:
+                st.cut[i] = ("heuristic.tail", HEURISTICS["heuristic.tail"])
 
-    @staticmethod
-    def _continues(st: _State, i: int, last: int) -> bool:
-        """Does line i read as the end of the article rather than the start of the chrome?"""
-        f, prev = st.feats[i], st.feats[last]
-        if f.kind == H.JUNK:
-            return False
-        if prev is not None and prev.list_item and f.list_item and f.kind != H.HEADING:
-            return True
-        return f.kind in (H.GOOD, H.NEAR) and not f.list_item
-
-    def _find_title(self, st: _State, first: int) -> int | None:
-        """The headline: a Markdown heading in the head, else the nearest title-like line."""
+    def _find_title(self, st: _State, lead: int, first: int) -> int | None:
+        """The headline: a Markdown heading before the article, else the first title-like
+        line between the head's chrome and the article's first paragraph."""
         lines, feats = st.doc.lines, st.feats
         head = [i for i in range(first) if feats[i] is not None and st.cut[i] is None]
         for i in head:
             if feats[i].md_heading and lines[i].text.lstrip().startswith(("# ", "## ")) and feats[i].words >= 2:
                 return i
-        for i in reversed(head[-6:]):
+        for i in head:
             f = feats[i]
-            if f.kind in (H.HEADING, H.NEAR, H.GOOD) and 3 <= f.words <= 30 and not f.list_item:
+            if i >= lead and f.kind in (H.HEADING, H.NEAR, H.GOOD) and 2 <= f.words <= 30 and not f.list_item:
                 return i
         return None
 
@@ -247,7 +251,8 @@ class Cleaner:
             seen: dict[str, list[int]] = {}
             for i in self._live(st):
                 f = feats[i]
-                if f.kind in (H.SHORT, H.HEADING) and f.words <= 5 and not lines[i].clean.endswith((":", "?")):
+                if f.kind in (H.SHORT, H.HEADING) and f.words <= 3 and not f.list_item \
+                        and not lines[i].clean.endswith((":", "?")):
                     seen.setdefault(phrase_key(lines[i].clean), []).append(i)
             for key, where in seen.items():
                 if len(where) >= 2 and key:
@@ -257,14 +262,18 @@ class Cleaner:
             run: list[int] = []
             for i in self._live(st) + [len(lines)]:
                 f = feats[i] if i < len(lines) else None
-                if f is not None and f.kind == H.HEADING and f.words >= 4 and not f.md_heading \
-                        and (not run or self._adjacent(st, run[-1], i)):
+                if f is not None and self._teaser(f) and (not run or self._adjacent(st, run[-1], i)):
                     run.append(i)
                     continue
                 if len(run) >= 3:
                     for k in run:
                         cut[k] = ("heuristic.teaser-list", HEURISTICS["heuristic.teaser-list"])
-                run = [i] if f is not None and f.kind == H.HEADING and f.words >= 4 and not f.md_heading else []
+                run = [i] if f is not None and self._teaser(f) else []
+
+    @staticmethod
+    def _teaser(f: H.Features) -> bool:
+        """A headline-like line that is mostly a link: one item of a list of other stories."""
+        return f.kind in (H.HEADING, H.SHORT, H.NEAR) and f.link_share >= 0.5
 
     @staticmethod
     def _adjacent(st: _State, a: int, b: int) -> bool:
