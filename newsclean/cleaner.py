@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from . import heuristics as H
-from .document import Document, phrase_key
+from .document import Document, Line, phrase_key
 from .result import Removal, Result, empty_metadata
 from .rules import MAX_RULE_LINE, Rule, RulePack, RuleSet, builtin_packs, load_pack
 
@@ -32,6 +32,14 @@ HEURISTICS = {
 _DATELINE = re.compile(
     r"^(?P<dateline>(?-i:[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’ -]{1,30}[A-ZÀ-ÖØ-Þ.])(?:,\s[\w.'’ ]{2,30}?)?)"
     r"(?:\s\([^)]{1,30}\))?\s?[—–-]{1,2}\s")
+
+
+def _without(line: Line, cuts) -> Line:
+    """The line as it reads once its inline tags are cut (for its features)."""
+    text = line.text
+    for m in reversed(cuts):
+        text = text[:m.start] + text[m.end:]
+    return Line(line.index, line.start, line.raw, text.rstrip())
 
 
 class _State:
@@ -101,13 +109,14 @@ class Cleaner:
             return Result("")
         st = _State(Document(text))
         self._apply_rules(st)
+        self._inline(st)
         self._classify(st)
         block = self._main_block(st)
         self._sections(st, block)
+        self._tail_rules(st)
         block = self._main_block(st)
         self._head_and_tail(st, block)
         self._inside(st, block)
-        self._inline(st)
         self._metadata(st, block)
         return Result(self._assemble(st), self._removals(st), st.metadata)
 
@@ -136,7 +145,8 @@ class Cleaner:
     def _classify(self, st: _State) -> None:
         for line in st.doc.lines:
             if st.cut[line.index] is None and not line.blank:
-                f = H.features(line)
+                cuts = st.inline.get(line.index)
+                f = H.features(line if cuts is None else _without(line, cuts))
                 f.kind = H.classify(f)
                 st.feats[line.index] = f
 
@@ -183,19 +193,37 @@ class Cleaner:
             k -= 1
         return k + 1
 
-    # Rule categories that do not show where the page's chrome begins: they also occur
-    # between the paragraphs of an article.
+    # Rule categories that do not show where the page's chrome begins or ends: they also
+    # occur between the paragraphs of an article, or between its headline and its text.
     _IN_ARTICLE = frozenset({"ad", "embed", "photo-credit", "wire"})
+    _NEAR_TITLE = _IN_ARTICLE | {"byline", "timestamp", "reading-time", "social", "label", "credit"}
 
     def _evidence(self, st: _State, i: int, head: bool) -> bool:
         """Is line i plain evidence of page chrome (a rule hit, links, symbols, a lone word)?"""
         rule = st.rule_hits.get(i)
         if rule is not None:
-            return rule.category not in self._IN_ARTICLE
+            return rule.category not in (self._NEAR_TITLE if head else self._IN_ARTICLE)
         f = st.feats[i]
         if f is None:
             return False
-        return f.kind == H.JUNK or (head and f.kind == H.SHORT)
+        return (f.kind == H.JUNK and not f.image_only) or (head and f.kind == H.SHORT)
+
+    def _tail_rules(self, st: _State) -> None:
+        """Rules that only apply at the end of the article (author bios, newsletter pitches):
+        walk back from the end of the document until a paragraph of prose they do not match."""
+        match = self.ruleset.match_tail
+        for line in reversed(st.doc.lines):
+            i = line.index
+            if line.blank or st.cut[i] is not None:
+                continue
+            rule = match(line.clean) if len(line.text) <= MAX_RULE_LINE else None
+            if rule is not None:
+                st.rule_hits[i] = rule
+                st.cut[i] = (rule.id, rule.description)
+                continue
+            f = st.feats[i]
+            if f is not None and f.kind in (H.GOOD, H.NEAR) and not f.list_item:
+                return
 
     def _head_and_tail(self, st: _State, block) -> None:
         if block is None:
@@ -203,41 +231,81 @@ class Cleaner:
         first, last = block
         lines = st.doc.lines
         # Head: chrome up to the last line that is plain evidence of chrome; what follows it
-        # (the headline, a standfirst, a dateline) leads into the article and stays.
+        # (the headline, a standfirst, a dateline) leads into the article and stays. A
+        # Markdown headline starts the article wherever it stands.
         lead = 0
         for i in range(first):
             if self._evidence(st, i, head=True):
                 lead = i + 1
-        if "heuristic.head" not in self._heuristic_off:
-            for i in range(lead):
-                if st.cut[i] is None and not lines[i].blank:
-                    st.cut[i] = ("heuristic.head", HEURISTICS["heuristic.head"])
         title = self._find_title(st, lead, first)
         st.title = title
+        if "heuristic.head" not in self._heuristic_off:
+            # Before the headline everything goes; between it and the text, only the lines
+            # that are themselves evidence of chrome (share bars, lone words).
+            for i in range(first):
+                if i == title or st.cut[i] is not None or lines[i].blank:
+                    continue
+                if (title is None and i < lead) or (title is not None and i < title) \
+                        or self._evidence(st, i, head=True):
+                    st.cut[i] = ("heuristic.head", HEURISTICS["heuristic.head"])
         if title is not None and not self.keep_title and st.cut[title] is None:
             st.cut[title] = ("heuristic.title", HEURISTICS["heuristic.title"])
-        # Tail: from the first plain evidence of chrome after the block, everything goes.
+        # Tail: from the first plain evidence of chrome after the block, everything goes,
+        # with the headings just above it (the chrome's own headings).
         if "heuristic.tail" in self._heuristic_off:
             return
-        chrome = False
+        start = None
         for i in range(last + 1, len(lines)):
-            if not chrome and self._evidence(st, i, head=False):
-                chrome = True
-            if chrome and st.cut[i] is None and not lines[i].blank:
+            if self._evidence(st, i, head=False):
+                start = i
+                break
+        if start is None:
+            return
+        k = start - 1
+        while k > last:
+            f = st.feats[k]
+            if f is not None and st.cut[k] is None:
+                if f.kind not in (H.HEADING, H.SHORT) or f.list_item or f.terminal:
+                    break
+                start = k
+            k -= 1
+        for i in range(start, len(lines)):
+            if st.cut[i] is None and not lines[i].blank:
                 st.cut[i] = ("heuristic.tail", HEURISTICS["heuristic.tail"])
 
     def _find_title(self, st: _State, lead: int, first: int) -> int | None:
-        """The headline: a Markdown heading before the article, else the first title-like
-        line between the head's chrome and the article's first paragraph."""
+        """The headline, in order of confidence: a Markdown heading before the article; the
+        first title-like line after the head's chrome; the article's first line when it reads
+        as a headline; a title-like line just above the article, looking back over bylines,
+        dates and share buttons."""
         lines, feats = st.doc.lines, st.feats
-        head = [i for i in range(first) if feats[i] is not None and st.cut[i] is None]
-        for i in head:
-            if feats[i].md_heading and lines[i].text.lstrip().startswith(("# ", "## ")) and feats[i].words >= 2:
-                return i
-        for i in head:
+
+        def title_like(i: int, min_words: int) -> bool:
             f = feats[i]
-            if i >= lead and f.kind in (H.HEADING, H.NEAR, H.GOOD) and 2 <= f.words <= 30 and not f.list_item:
+            return (f is not None and st.cut[i] is None and f.kind in (H.HEADING, H.NEAR, H.GOOD)
+                    and min_words <= f.words <= 30 and not f.list_item)
+
+        for i in range(first):
+            f = feats[i]
+            if title_like(i, 3) and f.md_heading and lines[i].text.lstrip().startswith(("# ", "## ")):
                 return i
+        for min_words in (4, 2):
+            for i in range(lead, first):
+                if title_like(i, min_words):
+                    return i
+        f = feats[first]
+        if first == 0 or lead == first:
+            if title_like(first, 3) and not f.terminal and f.chars <= 200:
+                return first
+        for i in range(first - 1, -1, -1):
+            rule = st.rule_hits.get(i)
+            if lines[i].blank or (rule is not None and rule.category in self._NEAR_TITLE):
+                continue
+            if feats[i] is None or st.cut[i] is not None:
+                break
+            if feats[i].kind == H.SHORT:
+                continue
+            return i if title_like(i, 3) else None
         return None
 
     def _inside(self, st: _State, block) -> None:

@@ -100,7 +100,7 @@ def classify(f: Features) -> str:
     prose = f.terminal or f.function_share >= 0.3
     if f.words >= 10 and f.chars >= 50 and prose and f.link_share < 0.5:
         return GOOD
-    if f.words >= 4 and f.terminal:
+    if f.words >= 3 and f.terminal:
         return NEAR
     if f.words >= 3:
         return HEADING

@@ -23,7 +23,7 @@ from typing import Iterable
 
 from .document import KEY_TRIM, clean_form, phrase_key, prefix_key
 
-SCOPES = ("line", "section", "start", "end")
+SCOPES = ("line", "section", "tail", "start", "end")
 CATEGORIES = (
     "widget", "label", "footer", "copyright", "wire", "credit", "byline", "timestamp", "cta",
     "social", "comments", "related", "notice", "reading-time", "photo-credit", "breadcrumb",
@@ -223,28 +223,20 @@ def _alternation(rules: list[Rule], wrap: str) -> tuple[re.Pattern | None, list[
     return re.compile(wrap.format(body), re.IGNORECASE), rules
 
 
-class RuleSet:
-    """A compiled, immutable selection of rules. Safe to share between threads."""
+class _LineMatcher:
+    """Whole-line matching for a group of rules: one dict lookup and at most two regex calls."""
 
-    def __init__(self, rules: Iterable[Rule]):
-        self.rules: tuple[Rule, ...] = tuple(rules)
-        self.by_id = {r.id: r for r in self.rules}
+    def __init__(self, rules: list[Rule]):
         phrase_map: dict[str, Rule] = {}
         prefix_map: dict[str, Rule] = {}
-        line_patterns, start_patterns, end_patterns = [], [], []
-        self.max_phrase = 0
-        for rule in self.rules:
-            if rule.inline:
-                (start_patterns if rule.scope == "start" else end_patterns).append(rule)
-                continue
+        patterns = []
+        for rule in rules:
             for p in rule.phrases:
-                key = phrase_key(clean_form(p))
-                phrase_map.setdefault(key, rule)
-                self.max_phrase = max(self.max_phrase, len(key))
+                phrase_map.setdefault(phrase_key(clean_form(p)), rule)
             for p in rule.prefixes:
                 prefix_map.setdefault(prefix_key(clean_form(p)), rule)
             if rule.pattern is not None:
-                line_patterns.append(rule)
+                patterns.append(rule)
         self.phrase_map = phrase_map
         self.prefix_map = prefix_map
         if prefix_map:
@@ -253,27 +245,18 @@ class RuleSet:
             self.prefix_re = re.compile("(?:" + "|".join(parts) + ")")
         else:
             self.prefix_re = None
-        self.line_re, self.line_rules = _alternation(line_patterns, r"(?:{})")
-        self.start_re, self.start_rules = _alternation(start_patterns, r"(?:{})")
-        self.end_re, self.end_rules = _alternation(end_patterns, r"(?:{})\s*\Z")
-        self._end_own = [re.compile(f"(?:{r.pattern})\\s*\\Z", re.IGNORECASE) for r in self.end_rules]
+        self.line_re, self.line_rules = _alternation(patterns, r"(?:{})")
 
-    def __len__(self) -> int:
-        return len(self.rules)
-
-    def match_line(self, clean: str) -> Rule | None:
-        """The whole-line or section rule that matches this clean line, if any."""
+    def match(self, clean: str) -> Rule | None:
         n = len(clean)
         if n == 0 or n > MAX_RULE_LINE:
             return None
         key = clean.casefold()
-        trimmed = key.strip(KEY_TRIM)
-        rule = self.phrase_map.get(trimmed)
+        rule = self.phrase_map.get(key.strip(KEY_TRIM))
         if rule is not None:
             return rule
         if self.prefix_re is not None:
-            lead = key.lstrip(KEY_TRIM)
-            m = self.prefix_re.match(lead)
+            m = self.prefix_re.match(key.lstrip(KEY_TRIM))
             if m is not None:
                 rule = self.prefix_map[m.group(0)]
                 if n <= (rule.max_chars or 200):
@@ -285,6 +268,32 @@ class RuleSet:
                 if rule.max_chars is None or n <= rule.max_chars:
                     return rule
         return None
+
+
+class RuleSet:
+    """A compiled, immutable selection of rules. Safe to share between threads."""
+
+    def __init__(self, rules: Iterable[Rule]):
+        self.rules: tuple[Rule, ...] = tuple(rules)
+        self.by_id = {r.id: r for r in self.rules}
+        self._line = _LineMatcher([r for r in self.rules if r.scope in ("line", "section")])
+        self._tail = _LineMatcher([r for r in self.rules if r.scope == "tail"])
+        start_patterns = [r for r in self.rules if r.scope == "start"]
+        end_patterns = [r for r in self.rules if r.scope == "end"]
+        self.start_re, self.start_rules = _alternation(start_patterns, r"(?:{})")
+        self.end_re, self.end_rules = _alternation(end_patterns, r"(?:{})\s*\Z")
+        self._end_own = [re.compile(f"(?:{r.pattern})\\s*\\Z", re.IGNORECASE) for r in self.end_rules]
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def match_line(self, clean: str) -> Rule | None:
+        """The whole-line or section rule that matches this clean line, if any."""
+        return self._line.match(clean)
+
+    def match_tail(self, clean: str) -> Rule | None:
+        """A rule that only applies after the article's last paragraph (author bios, ...)."""
+        return self._tail.match(clean)
 
     def match_start(self, text: str) -> Match | None:
         """An inline rule cutting at the start of a paragraph (e.g. '(AP) —' after a dateline)."""

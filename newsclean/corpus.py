@@ -1,0 +1,409 @@
+"""Streaming JSON Lines I/O for `newsclean jsonl`: read, clean, reject, write atomically.
+
+* Input: `.jsonl`, `.jsonl.gz` or `.jsonl.zst` (`zstandard` is imported only when a `.zst`
+  file is given), or `-` for standard input. Lines are read as bytes, one at a time.
+* Every non-blank input line ends up either as one output record (in input order) or as one
+  line of the rejects file, `<OUT without .jsonl/.gz/.zst>.rejects.jsonl`:
+  `{"file", "line", "reason", "raw"}`. A bad line never aborts the run.
+* Output and rejects are written to temporary files in the output's directory and renamed
+  into place only when the whole input has been read; on any error or interruption the
+  temporary files are removed and nothing appears under the output's name.
+* With more than one worker, batches of records go through a `multiprocessing` pool with
+  `imap` (ordered). A semaphore bounds the batches in flight, so memory stays flat however
+  long the input is (`Pool.imap` alone would read the whole input ahead of the workers).
+"""
+
+from __future__ import annotations
+
+import gzip
+import inspect
+import io
+import json
+import os
+import signal
+import tempfile
+import threading
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterable, Iterator
+
+BATCH = 64  # records per task sent to a worker
+IN_FLIGHT_PER_WORKER = 4  # batches read ahead per worker
+_BOM = b"\xef\xbb\xbf"
+
+
+class CorpusError(Exception):
+    """An input or output problem (missing file, unreadable archive, unwritable directory)."""
+
+
+def _zstandard():
+    try:
+        import zstandard
+    except ImportError:
+        raise CorpusError("reading or writing .zst files needs the 'zstandard' package "
+                          "(pip install zstandard)") from None
+    return zstandard
+
+
+def open_input(path: str) -> BinaryIO:
+    """A binary stream of the (decompressed) file; `-` is standard input."""
+    import sys
+    if path == "-":
+        return sys.stdin.buffer
+    try:
+        if path.endswith(".gz"):
+            return gzip.open(path, "rb")
+        if path.endswith(".zst"):
+            zstd = _zstandard()
+            raw = open(path, "rb")
+            reader = zstd.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=True)
+            return io.BufferedReader(reader, buffer_size=1 << 20)
+        return open(path, "rb", buffering=1 << 20)
+    except OSError as exc:
+        raise CorpusError(f"{path}: {exc.strerror or exc}") from None
+
+
+def rejects_path(out: str | Path) -> Path:
+    """Where the rejects of OUT go: 'clean.jsonl.gz' -> 'clean.rejects.jsonl'."""
+    out = Path(out)
+    name = out.name
+    for suffix in (".gz", ".zst"):
+        name = name.removesuffix(suffix)
+    for suffix in (".jsonl", ".ndjson", ".json"):
+        name = name.removesuffix(suffix)
+    return out.with_name((name or out.name) + ".rejects.jsonl")
+
+
+class LineReader:
+    """Yields (file, line number, raw bytes) for every non-blank line of the inputs, in order."""
+
+    def __init__(self, paths: Iterable[str]):
+        self.paths = list(paths)
+        self.blank = 0
+
+    def __iter__(self) -> Iterator[tuple[str, int, bytes]]:
+        for path in self.paths:
+            name = "<stdin>" if path == "-" else path
+            fh = open_input(path)
+            lineno = 0
+            try:
+                for raw in fh:
+                    lineno += 1
+                    if lineno == 1 and raw.startswith(_BOM):
+                        raw = raw[len(_BOM):]
+                    if not raw.strip():
+                        self.blank += 1
+                        continue
+                    yield name, lineno, raw
+            except CorpusError:
+                raise
+            except Exception as exc:  # OSError, EOFError, zlib.error, zstd.ZstdError, ...
+                raise CorpusError(f"{name}: cannot read after line {lineno}: {exc}") from None
+            finally:
+                if path != "-":
+                    fh.close()
+
+
+def _batched(items: Iterable, n: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# -- per-record work (runs in the workers, or in-process with one worker) -------------------
+
+@dataclass(frozen=True)
+class JobSpec:
+    """Everything a worker needs; picklable."""
+
+    cleaner_options: dict
+    field: str = "text"
+    meta_field: str | None = None
+    html_field: str | None = None
+    version: str = ""
+    rules: str = ""
+
+
+OK, REJECT = 0, 1
+_worker: dict = {}
+
+
+def init_worker(spec: JobSpec, in_pool: bool = True) -> None:
+    if in_pool:
+        # Interruption is the parent's business: it terminates the pool and cleans up.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    from .cleaner import Cleaner
+    cleaner = Cleaner(**spec.cleaner_options)
+    html = None
+    if spec.html_field is not None:
+        import newsclean
+        fn = newsclean.clean_html
+        takes_cleaner = "cleaner" in inspect.signature(fn).parameters
+        html = (lambda s: fn(s, cleaner=cleaner)) if takes_cleaner else fn
+    _worker.update(spec=spec, cleaner=cleaner, html=html)
+
+
+def dumps_line(obj) -> bytes:
+    """One JSON line as UTF-8; escapes lone surrogates (which UTF-8 cannot encode) if any."""
+    s = json.dumps(obj, ensure_ascii=False)
+    try:
+        return s.encode("utf-8") + b"\n"
+    except UnicodeEncodeError:
+        return json.dumps(obj).encode("ascii") + b"\n"
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def _reject(name: str, lineno: int, raw: bytes, reason: str) -> tuple:
+    text = raw.rstrip(b"\r\n").decode("utf-8", "backslashreplace")
+    return (REJECT, dumps_line({"file": name, "line": lineno, "reason": reason, "raw": text}))
+
+
+def process_record(name: str, lineno: int, raw: bytes) -> tuple:
+    """(OK, line, chars in, chars out, changed) or (REJECT, rejects line)."""
+    spec: JobSpec = _worker["spec"]
+    cleaner = _worker["cleaner"]
+    try:
+        s = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _reject(name, lineno, raw, f"invalid UTF-8 at byte {exc.start}")
+    try:
+        rec = json.loads(s)
+    except json.JSONDecodeError as exc:
+        return _reject(name, lineno, raw, f"invalid JSON: {exc.msg} at column {exc.colno}")
+    except RecursionError:
+        return _reject(name, lineno, raw, "invalid JSON: nested too deeply")
+    if not isinstance(rec, dict):
+        return _reject(name, lineno, raw, f"not a JSON object but {_kind(rec)}")
+    source = spec.html_field or spec.field
+    if source not in rec:
+        return _reject(name, lineno, raw, f"missing field {source!r}")
+    value = rec[source]
+    if not isinstance(value, str):
+        return _reject(name, lineno, raw, f"field {source!r} is {_kind(value)}, not a string")
+    try:
+        if _worker["html"] is not None:
+            out = _worker["html"](value)
+        elif spec.meta_field:
+            result = cleaner.analyze(value)
+            out = result.text
+            rec[spec.meta_field] = {"removed": [r.to_dict() for r in result.removed],
+                                    "metadata": result.metadata, "version": spec.version,
+                                    "rules": spec.rules}
+        else:
+            out = cleaner.clean(value)
+    except Exception as exc:  # a bug in a rule or the cleaner must not lose the record
+        return _reject(name, lineno, raw, f"cleaning failed: {type(exc).__name__}: {exc}")
+    rec[spec.field] = out
+    return (OK, dumps_line(rec), len(value), len(out), out != value)
+
+
+def process_batch(batch: list[tuple[str, int, bytes]]) -> list[tuple]:
+    return [process_record(*item) for item in batch]
+
+
+def _results(reader: LineReader, spec: JobSpec, workers: int) -> Iterator[list[tuple]]:
+    """Outcomes batch by batch, in input order."""
+    batches = _batched(reader, BATCH)
+    if workers <= 1:
+        init_worker(spec, in_pool=False)
+        for batch in batches:
+            yield process_batch(batch)
+        return
+    import multiprocessing
+    window = threading.Semaphore(workers * IN_FLIGHT_PER_WORKER)
+    stop = threading.Event()
+    failure: list[BaseException] = []
+
+    def feed():  # consumed by the pool's task-handler thread
+        try:
+            for batch in batches:
+                while not window.acquire(timeout=0.1):
+                    if stop.is_set():
+                        return
+                if stop.is_set():
+                    return
+                yield batch
+        except Exception as exc:  # reported by the main thread once the pool has drained
+            failure.append(exc)
+
+    pool = multiprocessing.get_context().Pool(workers, initializer=init_worker, initargs=(spec, True))
+    try:
+        for outcomes in pool.imap(process_batch, feed(), chunksize=1):
+            window.release()
+            yield outcomes
+        if failure:
+            raise failure[0]
+        pool.close()
+    except BaseException:
+        stop.set()
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
+# -- atomic output ----------------------------------------------------------------------------
+
+class AtomicFile:
+    """Writes to a temporary file beside `path`; `commit` renames it into place, `abort` removes it."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.tmp: str | None = None
+        self._raw = None
+        self._fh = None
+
+    @property
+    def opened(self) -> bool:
+        return self.tmp is not None
+
+    def open(self) -> None:
+        directory = self.path.parent
+        try:
+            fd, self.tmp = tempfile.mkstemp(dir=directory, prefix=f".{self.path.name}.", suffix=".tmp")
+        except OSError as exc:
+            raise CorpusError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+        self._raw = os.fdopen(fd, "wb", buffering=1 << 20)
+        name = self.path.name
+        if name.endswith(".gz"):
+            self._fh = gzip.GzipFile(filename=name[:-3], mode="wb", fileobj=self._raw, mtime=0)
+        elif name.endswith(".zst"):
+            self._fh = _zstandard().ZstdCompressor().stream_writer(self._raw, closefd=False)
+        else:
+            self._fh = self._raw
+
+    def write(self, data: bytes) -> None:
+        if self._fh is None:
+            self.open()
+        try:
+            self._fh.write(data)
+        except OSError as exc:
+            raise CorpusError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+
+    def commit(self) -> None:
+        if self._fh is None:
+            self.open()
+        try:
+            if self._fh is not self._raw:
+                self._fh.close()
+            self._raw.flush()
+            os.fsync(self._raw.fileno())
+            self._raw.close()
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(self.tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual mode
+            os.replace(self.tmp, self.path)
+        except OSError as exc:
+            self.abort()
+            raise CorpusError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+        self.tmp = None
+
+    def abort(self) -> None:
+        for fh in (self._fh, self._raw):
+            try:
+                if fh is not None:
+                    fh.close()
+            except Exception:
+                pass
+        if self.tmp is not None:
+            try:
+                os.unlink(self.tmp)
+            except OSError:
+                pass
+            self.tmp = None
+
+
+# -- the whole run ------------------------------------------------------------------------------
+
+@dataclass
+class Stats:
+    records: int = 0
+    cleaned: int = 0
+    changed: int = 0
+    rejected: int = 0
+    blank: int = 0
+    chars_in: int = 0
+    chars_out: int = 0
+    rejects_file: Path | None = field(default=None)
+
+    def summary(self) -> str:
+        removed = self.chars_in - self.chars_out
+        share = f" ({100 * removed / self.chars_in:.1f}%)" if self.chars_in else ""
+        line = (f"newsclean: {self.records:,} records: {self.cleaned:,} cleaned ({self.changed:,} changed), "
+                f"{self.rejected:,} rejected; characters in {self.chars_in:,}, out {self.chars_out:,}, "
+                f"removed {removed:,}{share}")
+        if self.blank:
+            line += f"; {self.blank:,} blank lines skipped"
+        if self.rejects_file is not None:
+            line += f"; rejects in {self.rejects_file}"
+        return line
+
+
+def _block_signals(block: bool) -> None:
+    if threading.current_thread() is threading.main_thread():
+        how = signal.SIG_BLOCK if block else signal.SIG_UNBLOCK
+        signal.pthread_sigmask(how, {signal.SIGINT, signal.SIGTERM})
+
+
+def run(paths: list[str], out_path: str | Path, spec: JobSpec, workers: int = 1,
+        progress: Callable[[int], None] | None = None) -> Stats:
+    """Clean every record of `paths` into `out_path`. Raises CorpusError on I/O errors;
+    on any exception (KeyboardInterrupt included) no output and no rejects file are left."""
+    stats = Stats()
+    out = AtomicFile(out_path)
+    rej_path = rejects_path(out_path)
+    rejects = AtomicFile(rej_path)
+    reader = LineReader(paths)
+    try:
+        out.open()
+        with closing(_results(reader, spec, workers)) as results:
+            for outcomes in results:
+                for outcome in outcomes:
+                    if outcome[0] == OK:
+                        out.write(outcome[1])
+                        stats.cleaned += 1
+                        stats.chars_in += outcome[2]
+                        stats.chars_out += outcome[3]
+                        stats.changed += outcome[4]
+                    else:
+                        rejects.write(outcome[1])
+                        stats.rejected += 1
+                stats.records += len(outcomes)
+                if progress is not None:
+                    progress(len(outcomes))
+        stats.blank = reader.blank
+        _block_signals(True)  # the renames are the last step: don't leave one of two done
+        try:
+            if rejects.opened:
+                rejects.commit()
+                stats.rejects_file = rej_path
+            out.commit()
+            if stats.rejected == 0 and rej_path.exists():
+                rej_path.unlink()  # stale, from an earlier run of the same output
+        finally:
+            _block_signals(False)
+    except BaseException:
+        out.abort()
+        rejects.abort()
+        raise
+    return stats
