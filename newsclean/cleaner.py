@@ -173,7 +173,7 @@ class Cleaner:
                 if rule.until == "prose" and f is not None and st.cut[j] is None:
                     if f.kind == H.GOOD and not f.list_item:
                         prose_run += 1
-                        if prose_run >= 2 or f.chars >= 300:
+                        if prose_run >= 2 or f.chars >= 160:
                             break
                     elif f.kind != H.NEAR or f.list_item:
                         prose_run = 0
@@ -208,6 +208,22 @@ class Cleaner:
             return False
         return (f.kind == H.JUNK and not f.image_only) or (head and f.kind == H.SHORT)
 
+    def _head_end(self, st: _State, first: int) -> int:
+        """Where the head's chrome ends: the prefix before the article in which lines that
+        are evidence of chrome most outnumber lines that read as content (a menu, not a
+        list that opens the article)."""
+        best, best_end, balance = 0, 0, 0
+        for i in range(first):
+            if st.doc.lines[i].blank:
+                continue
+            if i in st.rule_hits or self._evidence(st, i, head=True):
+                balance += 1
+            elif st.feats[i] is not None:
+                balance -= 1
+            if balance >= best:
+                best, best_end = balance, i + 1
+        return best_end
+
     def _tail_rules(self, st: _State) -> None:
         """Rules that only apply at the end of the article (author bios, newsletter pitches):
         walk back from the end of the document until a paragraph of prose they do not match."""
@@ -233,10 +249,7 @@ class Cleaner:
         # Head: chrome up to the last line that is plain evidence of chrome; what follows it
         # (the headline, a standfirst, a dateline) leads into the article and stays. A
         # Markdown headline starts the article wherever it stands.
-        lead = 0
-        for i in range(first):
-            if self._evidence(st, i, head=True):
-                lead = i + 1
+        lead = self._head_end(st, first)
         title = self._find_title(st, lead, first)
         st.title = title
         if "heuristic.head" not in self._heuristic_off:
@@ -261,13 +274,13 @@ class Cleaner:
                 break
         if start is None:
             return
-        k = start - 1
-        while k > last:
+        k, taken = start - 1, 0
+        while k > last and taken < 2:
             f = st.feats[k]
             if f is not None and st.cut[k] is None:
-                if f.kind not in (H.HEADING, H.SHORT) or f.list_item or f.terminal:
+                if f.kind not in (H.HEADING, H.SHORT) or f.list_item or f.terminal or f.words > 8:
                     break
-                start = k
+                start, taken = k, taken + 1
             k -= 1
         for i in range(start, len(lines)):
             if st.cut[i] is None and not lines[i].blank:
@@ -294,9 +307,9 @@ class Cleaner:
                 if title_like(i, min_words):
                     return i
         f = feats[first]
-        if first == 0 or lead == first:
-            if title_like(first, 3) and not f.terminal and f.chars <= 200:
-                return first
+        if (first == 0 or lead == first) and title_like(first, 3) and not f.terminal \
+                and f.words <= 20 and f.chars <= 150 and not lines[first].clean.endswith((":", "#ad")):
+            return first
         for i in range(first - 1, -1, -1):
             rule = st.rule_hits.get(i)
             if lines[i].blank or (rule is not None and rule.category in self._NEAR_TITLE):
@@ -316,16 +329,19 @@ class Cleaner:
                 if feats[i].kind == H.JUNK:
                     cut[i] = ("heuristic.link-only", HEURISTICS["heuristic.link-only"])
         if "heuristic.repeated" not in self._heuristic_off:
+            # A short line that recurs, each time standing alone between paragraphs of prose,
+            # is a label (an ad slot, a promo); a recurring heading over a list is structure.
             seen: dict[str, list[int]] = {}
-            for i in self._live(st):
+            live = self._live(st)
+            for pos, i in enumerate(live):
                 f = feats[i]
                 if f.kind in (H.SHORT, H.HEADING) and f.words <= 3 and not f.list_item \
                         and not lines[i].clean.endswith((":", "?")):
-                    seen.setdefault(phrase_key(lines[i].clean), []).append(i)
+                    seen.setdefault(phrase_key(lines[i].clean), []).append(pos)
             for key, where in seen.items():
-                if len(where) >= 2 and key:
-                    for i in where:
-                        cut[i] = ("heuristic.repeated", HEURISTICS["heuristic.repeated"])
+                if len(where) >= 2 and key and all(self._between_prose(st, live, pos) for pos in where):
+                    for pos in where:
+                        cut[live[pos]] = ("heuristic.repeated", HEURISTICS["heuristic.repeated"])
         if "heuristic.teaser-list" not in self._heuristic_off:
             run: list[int] = []
             for i in self._live(st) + [len(lines)]:
@@ -337,6 +353,14 @@ class Cleaner:
                     for k in run:
                         cut[k] = ("heuristic.teaser-list", HEURISTICS["heuristic.teaser-list"])
                 run = [i] if f is not None and self._teaser(f) else []
+
+    @staticmethod
+    def _between_prose(st: _State, live: list[int], pos: int) -> bool:
+        """Are the kept lines on both sides of live[pos] prose (or the document's edge)?"""
+        for other in (pos - 1, pos + 1):
+            if 0 <= other < len(live) and st.feats[live[other]].kind not in (H.GOOD, H.NEAR):
+                return False
+        return True
 
     @staticmethod
     def _teaser(f: H.Features) -> bool:
