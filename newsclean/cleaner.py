@@ -39,7 +39,7 @@ def _without(line: Line, cuts) -> Line:
     text = line.text
     for m in reversed(cuts):
         text = text[:m.start] + text[m.end:]
-    return Line(line.index, line.start, line.raw, text.rstrip())
+    return Line(line.index, line.start, line.raw, text.rstrip(), line.lineno, line.nlines)
 
 
 class _State:
@@ -173,7 +173,7 @@ class Cleaner:
                 if rule.until == "prose" and f is not None and st.cut[j] is None:
                     if f.kind == H.GOOD and not f.list_item:
                         prose_run += 1
-                        if prose_run >= 2 or f.chars >= 160:
+                        if prose_run >= 2 or f.chars >= 400:
                             break
                     elif f.kind != H.NEAR or f.list_item:
                         prose_run = 0
@@ -437,7 +437,7 @@ class Cleaner:
             text = line.text
             for m in reversed(st.inline.get(line.index, ())):
                 text = text[:m.start] + text[m.end:]
-            text = text.rstrip()
+            text = "\n".join(part.rstrip() for part in text.split("\n")).strip("\n")
             if not text.strip():
                 continue
             if out:
@@ -451,9 +451,12 @@ class Cleaner:
         for line in st.doc.lines:
             c = st.cut[line.index]
             if c is not None:
-                removed.append(Removal(line.index, line.start, line.start + len(line.raw), line.raw, c[0], c[1]))
+                pos = line.start
+                for k, part in enumerate(line.raw.split("\n")):
+                    removed.append(Removal(line.lineno + k, pos, pos + len(part), part, c[0], c[1]))
+                    pos += len(part) + 1
             for m in st.inline.get(line.index, ()):
                 if m.end > m.start:
-                    removed.append(Removal(line.index, line.start + m.start, line.start + m.end,
-                                           line.text[m.start:m.end], m.rule.id, m.rule.description))
+                    removed.append(Removal(line.lineno + line.text.count("\n", 0, m.start), line.start + m.start,
+                                           line.start + m.end, line.text[m.start:m.end], m.rule.id, m.rule.description))
         return removed

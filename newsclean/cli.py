@@ -260,7 +260,7 @@ class _Progress:
                 from tqdm import tqdm
             except ImportError:
                 return
-            self._bar = tqdm(unit=" rec", unit_scale=True, file=sys.stderr, dynamic_ncols=True)
+            self._bar = tqdm(desc="newsclean", unit=" records", file=sys.stderr, dynamic_ncols=True)
 
     def __call__(self, n: int) -> None:
         self.n += n

@@ -72,10 +72,14 @@ def markdown_link_text_share(raw: str) -> tuple[int, int]:
 
 @dataclass(slots=True)
 class Line:
-    index: int
-    start: int  # offset of the line in the normalised text
-    raw: str  # the line as in the input (newline-normalised)
+    """A unit of the document: one input line, or the lines of one hard-wrapped paragraph."""
+
+    index: int  # position of the unit in Document.lines
+    start: int  # offset of its first character in the normalised text
+    raw: str  # the unit's text as in the input (lines joined with "\n")
     text: str  # raw with trailing whitespace removed
+    lineno: int = 0  # 0-based number of its first input line
+    nlines: int = 1  # how many input lines it spans
     _clean: str | None = None
 
     @property
@@ -89,18 +93,51 @@ class Line:
         return self._clean
 
 
+# Lines that start a new block in Markdown even without a blank line before them.
+_BLOCK_START = re.compile(r"^\s{0,3}(?:#{1,6}\s|>|[*+\-•·]\s|\d{1,3}[.)]\s|\||!\[|```)")
+
+
+def is_hard_wrapped(lines: list[str]) -> bool:
+    """Was the text wrapped at a fixed width (as html2text does at 78 columns)? Then a
+    paragraph spans several lines, and line-by-line judgement would see fragments."""
+    long_lines = [len(l) for l in lines if len(l) >= 40]
+    if len(long_lines) < 6:
+        return False
+    width = sorted(long_lines)[int(len(long_lines) * 0.9)]
+    if width > 100:
+        return False
+    near_width = 0
+    for a, b in zip(lines, lines[1:]):
+        if width - 18 <= len(a.rstrip()) <= width and b.strip() and not _BLOCK_START.match(b):
+            near_width += 1
+    return near_width >= 3 and near_width >= len(long_lines) * 0.2
+
+
 class Document:
-    """The input split into lines, with offsets into the newline-normalised text."""
+    """The input split into units (lines, or wrapped paragraphs), with offsets into the
+    newline-normalised text."""
 
-    __slots__ = ("lines", "text")
+    __slots__ = ("lines", "text", "wrapped", "nlines")
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, wrapped: bool | None = None):
         raw_lines = normalise_newlines(text)
         self.text = "\n".join(raw_lines)
-        lines = []
+        self.nlines = len(raw_lines)
+        self.wrapped = is_hard_wrapped(raw_lines) if wrapped is None else wrapped
+        lines: list[Line] = []
         pos = 0
+        prev_len = 0
         for i, raw in enumerate(raw_lines):
-            lines.append(Line(i, pos, raw, raw.rstrip()))
+            joins = (self.wrapped and lines and prev_len >= 45 and raw.strip()
+                     and not _BLOCK_START.match(raw) and not lines[-1].blank)
+            if joins:
+                unit = lines[-1]
+                unit.raw += "\n" + raw
+                unit.text = unit.raw.rstrip()
+                unit.nlines += 1
+            else:
+                lines.append(Line(len(lines), pos, raw, raw.rstrip(), i))
+            prev_len = len(raw.rstrip())
             pos += len(raw) + 1
         self.lines = lines
 

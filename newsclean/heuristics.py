@@ -97,10 +97,12 @@ def classify(f: Features) -> str:
         return JUNK
     if f.md_heading:
         return HEADING
-    prose = f.terminal or f.function_share >= 0.3
+    # Prose ends like a sentence; a long line of function words without the final stop is
+    # prose too (teaser summaries, which also lack it, are shorter).
+    prose = f.terminal or (f.function_share >= 0.3 and f.chars >= 200)
     if f.words >= 10 and f.chars >= 50 and prose and f.link_share < 0.5:
         return GOOD
-    if f.words >= 3 and f.terminal:
+    if (f.words >= 3 and f.terminal) or (f.words >= 10 and f.function_share >= 0.3):
         return NEAR
     if f.words >= 3:
         return HEADING
