@@ -34,6 +34,15 @@ _DATELINE = re.compile(
     r"(?:\s\([^)]{1,30}\))?\s?[—–-]{1,2}\s")
 
 
+def _names_only(byline: str) -> str:
+    """'Jane Doe and John Roe, Valley Herald' -> 'Jane Doe and John Roe': after a list of
+    names joined by 'and', a last comma part is the outlet or the role."""
+    parts = [p.strip() for p in byline.split(",")]
+    if len(parts) > 1 and re.search(r"\b(?:and|&)\b", parts[-2], re.IGNORECASE):
+        parts = parts[:-1]
+    return ", ".join(parts)
+
+
 def _without(line: Line, cuts) -> Line:
     """The line as it reads once its inline tags are cut (for its features)."""
     text = line.text
@@ -216,7 +225,10 @@ class Cleaner:
         for i in range(first):
             if st.doc.lines[i].blank:
                 continue
-            if i in st.rule_hits or self._evidence(st, i, head=True):
+            rule = st.rule_hits.get(i)
+            if rule is not None and rule.category in self._NEAR_TITLE:
+                continue  # bylines, dates, share buttons sit between a headline and its text
+            if rule is not None or self._evidence(st, i, head=True):
                 balance += 1
             elif st.feats[i] is not None:
                 balance -= 1
@@ -400,7 +412,7 @@ class Cleaner:
                 groups = {k: v for k, v in m.groupdict().items() if v} if m else {}
             cat = rule.category
             if cat == "byline" and md["byline"] is None and "byline" in groups:
-                md["byline"] = groups["byline"].strip()
+                md["byline"] = _names_only(groups["byline"])
             elif cat == "wire":
                 agency = groups.get("wire") or clean.strip(" ()[]—–-.")
                 if agency not in md["wire"]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import inspect
-import json
 import os
 import signal
 import sys
@@ -21,7 +20,7 @@ from pathlib import Path
 import newsclean
 
 from . import corpus
-from .rules import RulePackError
+from .rules import CATEGORIES, RulePackError
 
 EXIT_OK, EXIT_IO, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
 
@@ -106,9 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("jsonl", help="clean a field of every JSON Lines record", formatter_class=fmt,
                        epilog=EPILOG, description=(
-                           "Stream JSON Lines records (.jsonl, .jsonl.gz, .jsonl.zst, or '-'), clean one "
-                           "field in place, keep every other field, write records in input order. Bad "
-                           "lines go to OUT's rejects file (OUT without .jsonl, plus .rejects.jsonl)."))
+                           "Stream JSON Lines records (.jsonl, .jsonl.gz, .jsonl.zst, or '-'), clean one\n"
+                           "field in place, keep every other field, write records in input order. Bad\n"
+                           "lines go to OUT's rejects file: OUT without .jsonl, plus .rejects.jsonl."))
     p.add_argument("inputs", nargs="+", metavar="IN", help="input files ('-' for stdin)")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output file (.jsonl, .gz or .zst)")
     p.add_argument("--field", default="text", help="the field to clean (default: text)")
@@ -122,8 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_cleaner_options(p)
 
     p = sub.add_parser("explain", help="show every line and why it was cut", formatter_class=fmt,
-                       epilog=EPILOG, description="Print every input line: '- [rule] text    # reason' "
-                       "for a removed line, '~' for a line with an inline cut, '  text' for a kept one.")
+                       epilog=EPILOG, description="Print every input line: '- [rule] text    # reason' for a\n"
+                       "removed line, '~ [rule] te[-cut-]xt    # reason' for an inline cut, '  text' if kept.")
     p.add_argument("file", metavar="FILE", help="a text file, or '-' for stdin")
     p.add_argument("--json", action="store_true", help="print {text, removed, metadata, version, rules}")
     _add_cleaner_options(p)
@@ -192,12 +191,7 @@ def cmd_clean(args) -> int:
     if args.html:
         _need_html("--html")
     cleaner = make_cleaner(cleaner_options(args))
-    if args.html:
-        fn = newsclean.clean_html
-        takes = "cleaner" in inspect.signature(fn).parameters
-        clean = (lambda s: fn(s, cleaner=cleaner)) if takes else fn
-    else:
-        clean = cleaner.clean
+    clean = corpus.html_cleaner(cleaner) if args.html else cleaner.clean
     files = args.files or ["-"]
     if args.output is None:
         code = EXIT_OK
@@ -363,8 +357,7 @@ def cmd_rules(args) -> int:
     cleaner = make_cleaner({"extra_rules": args.rules} if args.rules else {})
     rules = list(cleaner.ruleset.rules)
     if args.category is not None:
-        known = {r.category for r in rules} | set(getattr(importlib.import_module("newsclean.rules"),
-                                                          "CATEGORIES", ()))
+        known = {r.category for r in rules} | set(CATEGORIES)
         if args.heuristics:
             known.add("heuristic")
         if args.category not in known:

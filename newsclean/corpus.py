@@ -57,7 +57,11 @@ def open_input(path: str) -> BinaryIO:
         if path.endswith(".zst"):
             zstd = _zstandard()
             raw = open(path, "rb")
-            reader = zstd.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=True)
+            try:
+                reader = zstd.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=True)
+            except BaseException:
+                raw.close()
+                raise
             return io.BufferedReader(reader, buffer_size=1 << 20)
         return open(path, "rb", buffering=1 << 20)
     except OSError as exc:
@@ -141,13 +145,17 @@ def init_worker(spec: JobSpec, in_pool: bool = True) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     from .cleaner import Cleaner
     cleaner = Cleaner(**spec.cleaner_options)
-    html = None
-    if spec.html_field is not None:
-        import newsclean
-        fn = newsclean.clean_html
-        takes_cleaner = "cleaner" in inspect.signature(fn).parameters
-        html = (lambda s: fn(s, cleaner=cleaner)) if takes_cleaner else fn
+    html = html_cleaner(cleaner) if spec.html_field is not None else None
     _worker.update(spec=spec, cleaner=cleaner, html=html)
+
+
+def html_cleaner(cleaner) -> Callable[[str], str]:
+    """`newsclean.clean_html` (a later issue), given the cleaner if it takes one."""
+    import newsclean
+    fn = newsclean.clean_html
+    if "cleaner" in inspect.signature(fn).parameters:
+        return lambda html: fn(html, cleaner=cleaner)
+    return fn
 
 
 def dumps_line(obj) -> bytes:

@@ -66,8 +66,12 @@ def markdown_link_text_share(raw: str) -> tuple[int, int]:
     """(characters inside link texts, characters of readable text) for link density."""
     if "](" not in raw:
         return 0, len(raw)
-    linked = sum(len(m.group(1)) for m in _MD_LINK.finditer(raw))
-    return linked, len(strip_markdown(raw))
+    linked = sum(_alnum(m.group(1)) for m in _MD_LINK.finditer(raw))
+    return linked, _alnum(strip_markdown(raw))
+
+
+def _alnum(s: str) -> int:
+    return sum(1 for c in s if c.isalnum())
 
 
 @dataclass(slots=True)

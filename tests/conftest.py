@@ -1,0 +1,54 @@
+"""Shared test helpers: fixtures on disk, the benchmark folder, an article to embed rules in."""
+
+from __future__ import annotations
+
+import signal
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+
+def fixture_pairs(lang: str | None = None) -> list[tuple[str, str, str]]:
+    """(name, input, expected) for every fixture pair, optionally of one language."""
+    pairs = []
+    for p in sorted(FIXTURES.glob(f"{lang or '*'}/*.in.txt")):
+        out = p.with_name(p.name.replace(".in.txt", ".out.txt"))
+        pairs.append((f"{p.parent.name}/{p.name[:-7]}", p.read_text(encoding="utf-8"),
+                      out.read_text(encoding="utf-8")))
+    return pairs
+
+
+# Three paragraphs of plain prose, written for these tests.
+ARTICLE = [
+    "Residents of the valley town packed the school gym on Tuesday night to hear the council's plan for the old mill site.",
+    "The proposal would turn the empty brick buildings into forty apartments, a small library branch and a market hall.",
+    "Several speakers worried about traffic on the narrow river road, while others said the town badly needed new homes.",
+    "The council will vote on the plan next month after a second public hearing, the mayor said at the end of the meeting.",
+]
+
+
+@contextmanager
+def time_limit(seconds: int):
+    """Fail instead of hanging: a generous limit that only catches runaway inputs."""
+    def handler(signum, frame):
+        raise TimeoutError(f"took longer than {seconds}s")
+    old = signal.signal(signal.SIGALRM, handler)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+@pytest.fixture(scope="session")
+def bench_dir():
+    from newsclean.bench import find_bench
+    path = find_bench()
+    if path is None:
+        pytest.skip("benchmark data not found: ../shared/bench/scrapinghub is absent and NEWSCLEAN_BENCH is unset")
+    return path

@@ -1,0 +1,204 @@
+"""The public API on the seed, on hand-made inputs, and on bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+import newsclean
+from newsclean import Cleaner, Removal, Result
+
+from conftest import ARTICLE, ROOT, time_limit
+
+SEED = (ROOT / "seeds" / "000_96801e1ffb275ed5.txt").read_text(encoding="utf-8")
+
+
+def test_seed_exact_output():
+    out = newsclean.clean(SEED)
+    paragraphs = out.split("\n\n")
+    assert paragraphs[0] == "Russia-NK deal may shift, but China’s grip persists"
+    assert len(paragraphs) == 14  # the headline and the 13 article paragraphs
+    assert paragraphs[1].startswith("BEIJING — China appears to be keeping its distance")
+    assert out.endswith("has emerged as a leading power that wields influence over both North Korea and Russia.")
+    # Every kept paragraph is an input line, unchanged but for the wire tag.
+    source_lines = SEED.split("\n")
+    for p in paragraphs[:-1]:
+        assert p in source_lines
+    assert paragraphs[-1] + " / AP" in source_lines
+    for chrome in ("No stories found.", "Just in", "Branded Content", "SunStar Publishing Inc.", "/ AP"):
+        assert chrome not in out
+
+
+def test_seed_exact_text_against_source():
+    """The exact expected text, built from the source lines by hand-picked line numbers."""
+    lines = SEED.split("\n")
+    article = [lines[i] for i in (0, 2, 4, 6, 8, 10, 12, 14, 16, 19, 21, 23, 25)]
+    article.append(lines[27].removesuffix(" / AP"))
+    assert newsclean.clean(SEED) == "\n\n".join(article)
+
+
+def test_seed_metadata_and_removals():
+    r = newsclean.analyze(SEED)
+    assert isinstance(r, Result)
+    assert r.metadata["wire"] == ["AP"]
+    assert r.metadata["dateline"] == "BEIJING"
+    assert r.metadata["title"] == "Russia-NK deal may shift, but China’s grip persists"
+    rules = {x.rule for x in r.removed}
+    assert {"wire.slash-tail", "widget.empty-feed", "label.section", "footer.publisher"} <= rules
+    for x in r.removed:
+        assert isinstance(x, Removal)
+        assert SEED[x.start:x.end] == x.text
+        assert x.reason
+        assert SEED.split("\n")[x.line].find(x.text) >= 0
+
+
+def test_keep_title_false_drops_headline_but_reports_it():
+    r = newsclean.analyze(SEED, keep_title=False)
+    assert r.text.startswith("BEIJING —")
+    assert r.metadata["title"] == "Russia-NK deal may shift, but China’s grip persists"
+    assert any(x.rule == "heuristic.title" for x in r.removed)
+
+
+def test_results_are_deterministic():
+    a, b = newsclean.analyze(SEED), Cleaner().analyze(SEED)
+    assert a.text == b.text and a.removed == b.removed and a.metadata == b.metadata
+
+
+@pytest.mark.parametrize("bad", [None, b"bytes", 42, 3.5, ["list"]])
+def test_non_str_input_raises_type_error(bad):
+    with pytest.raises(TypeError, match="str"):
+        newsclean.clean(bad)
+    with pytest.raises(TypeError, match="str"):
+        newsclean.analyze(bad)
+
+
+def test_empty_and_blank_input():
+    assert newsclean.clean("") == ""
+    assert newsclean.clean("\n\n \n") == ""
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r", "\u2028", "\u2029", "\n"])
+def test_every_newline_becomes_lf(newline):
+    text = (newline * 2).join(ARTICLE + ["Advertisement"])
+    assert newsclean.clean(text) == "\n\n".join(ARTICLE)
+
+
+def test_single_newlines_stay_single_and_blank_runs_collapse():
+    text = ARTICLE[0] + "\n" + ARTICLE[1] + "\n\n\n\n" + ARTICLE[2] + "\nAdvertisement\n" + ARTICLE[3]
+    assert newsclean.clean(text) == ARTICLE[0] + "\n" + ARTICLE[1] + "\n\n" + ARTICLE[2] + "\n" + ARTICLE[3]
+
+
+def test_trailing_whitespace_trimmed_leading_kept():
+    text = "\n\n".join(ARTICLE[:2]) + "\n\n    " + ARTICLE[2] + "   \t"
+    assert newsclean.clean(text).endswith("\n\n    " + ARTICLE[2])
+
+
+@pytest.mark.parametrize("disguise", ["Advertisement", "ADVERTISEMENT", "Adver\u200btisement", "\u00a0Advertisement\u00a0",
+                                      "  advertisement  ", "**Advertisement**", "— Advertisement —"])
+def test_case_spacing_and_invisible_characters_do_not_defeat_rules(disguise):
+    text = "\n\n".join(ARTICLE[:2] + [disguise] + ARTICLE[2:])
+    assert newsclean.clean(text) == "\n\n".join(ARTICLE)
+
+
+def test_dateline_agency_tag_is_cut_and_dateline_kept():
+    text = "DES MOINES, Iowa (AP) — Heavy rain flooded roads across central Iowa on Monday, officials said.\n\n" + "\n\n".join(ARTICLE)
+    r = newsclean.analyze(text)
+    assert r.text.startswith("DES MOINES, Iowa — Heavy rain flooded roads")
+    assert r.metadata["dateline"] == "DES MOINES, Iowa"
+    assert r.metadata["wire"] == ["AP"]
+    cut = [x for x in r.removed if x.rule == "wire.dateline-agency"][0]
+    assert cut.text == " (AP)" and text[cut.start:cut.end] == " (AP)"
+
+
+def test_reuters_dateline_and_credit_metadata():
+    text = ("LONDON (Reuters) - Shares rose on Monday as investors weighed the latest data on prices.\n\n"
+            + "\n\n".join(ARTICLE) + "\n\n(Reporting by Jane Doe; Editing by John Roe)")
+    r = newsclean.analyze(text)
+    assert r.text.startswith("LONDON - Shares rose")
+    assert "Reporting by" not in r.text
+    assert r.metadata["wire"] == ["Reuters"]
+    assert r.metadata["credits"] == ["(Reporting by Jane Doe; Editing by John Roe)"]
+
+
+def test_byline_at_head_goes_to_metadata():
+    text = "Mill site plan divides valley town\n\nBy Jane Doe and John Roe, Valley Herald\n\n" + "\n\n".join(ARTICLE)
+    r = newsclean.analyze(text)
+    assert r.metadata["byline"] == "Jane Doe and John Roe"
+    assert r.text == "Mill site plan divides valley town\n\n" + "\n\n".join(ARTICLE)
+
+
+def test_copyright_metadata():
+    text = "\n\n".join(ARTICLE) + "\n\n© 2024 Valley Herald Media. All rights reserved."
+    r = newsclean.analyze(text)
+    assert r.text == "\n\n".join(ARTICLE)
+    assert r.metadata["copyright"] == "© 2024 Valley Herald Media. All rights reserved."
+
+
+def test_comments_heading_ends_the_article():
+    comments = ["12 Comments", "I was at the meeting and the traffic concerns are real, believe me.",
+                "This town needs housing more than it needs another empty mill, frankly speaking."]
+    text = "\n\n".join(ARTICLE + comments)
+    r = newsclean.analyze(text)
+    assert r.text == "\n\n".join(ARTICLE)
+    assert all(x.rule == "comments.heading" for x in r.removed)
+
+
+def test_related_heading_ends_at_resumed_prose():
+    related = ["Related Stories", "Council approves new budget", "Bridge closure extended"]
+    text = "\n\n".join(ARTICLE[:2] + related + ARTICLE[2:])
+    assert newsclean.clean(text) == "\n\n".join(ARTICLE)
+
+
+def test_long_sentence_inside_article_is_never_guessed_away():
+    odd = ("the committee, which met behind closed doors for six hours on Wednesday, did not publish minutes "
+           "and members declined to comment afterwards")  # no capital, no final stop
+    text = "\n\n".join(ARTICLE[:2] + [odd] + ARTICLE[2:])
+    assert odd in newsclean.clean(text).split("\n\n")
+
+
+def test_markdown_links_and_images():
+    text = "\n\n".join([
+        "# Mill site plan divides valley town",
+        "![The old mill](https://example.com/mill.jpg)",
+        ARTICLE[0], "[Read the plan](https://example.com/plan.pdf)", ARTICLE[1],
+        "* [Home](https://example.com/) * [News](https://example.com/news)", ARTICLE[2], ARTICLE[3]])
+    out = newsclean.clean(text)
+    assert out == "\n\n".join(["# Mill site plan divides valley town"] + ARTICLE)
+
+
+def test_cleaner_is_picklable_and_reusable():
+    import pickle
+    c = Cleaner(disable=["ad"], keep_title=False)
+    c2 = pickle.loads(pickle.dumps(c))
+    text = "\n\n".join(ARTICLE[:2] + ["Advertisement"] + ARTICLE[2:])
+    assert c2.clean(text) == c.clean(text)
+    assert "Advertisement" in c2.clean(text)
+
+
+def test_clean_many_keeps_order():
+    texts = ["\n\n".join(ARTICLE[:k + 1] + ["Advertisement"]) for k in range(4)] * 5
+    c = Cleaner()
+    assert list(c.clean_many(texts)) == [c.clean(t) for t in texts]
+
+
+def test_big_inputs_are_handled():
+    """A 5 MB single line and a document of many paragraphs: no error, no hang (the limit
+    only catches runaway inputs; speed is measured in benchmarks/)."""
+    line = ("word " * 1_000_000)[:5_000_000]
+    with time_limit(120):
+        assert newsclean.clean(line) == line.rstrip()
+        big = "\n\n".join(ARTICLE * 20_000)  # about 9 MB
+        out = newsclean.clean(big)
+    assert out.count("\n\n") == len(ARTICLE) * 20_000 - 1
+
+
+@pytest.mark.parametrize("line", [
+    "(" * 50_000, "a" * 300 + "!" * 300, "—" * 399, "By " + "A " * 199, "Home > " * 57,
+    "© " * 199, "pic.twitter.com/" * 25, "1 of " * 80, " | ".join(["Home"] * 100), "[x](" * 5000,
+    "![" * 10_000, "#" * 100_000, "Updated " + "9:00 " * 78, "\u200b" * 100_000,
+])
+def test_adversarial_lines_do_not_hang(line):
+    text = "\n\n".join(ARTICLE[:2] + [line] * 3 + ARTICLE[2:])
+    with time_limit(60):
+        out = newsclean.clean(text)
+    for paragraph in ARTICLE:
+        assert paragraph in out

@@ -1,0 +1,114 @@
+"""Every rule's own examples and counterexamples, and the validation of rule packs."""
+
+from __future__ import annotations
+
+import pytest
+
+import newsclean
+from newsclean.document import clean_form
+from newsclean.rules import RulePackError, RuleSet, builtin_packs, load_pack
+
+from conftest import ARTICLE
+
+RULES = [r for p in builtin_packs() for r in p.rules]
+CLEANER = newsclean.Cleaner()
+
+
+def test_rule_ids_are_unique_across_packs():
+    ids = [r.id for r in RULES]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_examples_match_their_rule(rule):
+    alone = RuleSet([rule])
+    for example in rule.examples:
+        if rule.scope == "start":
+            m = alone.match_start(example)
+            assert m is not None and m.end > m.start, example
+        elif rule.scope == "end":
+            m = alone.match_end(example)
+            assert m is not None and m.end > m.start, example
+        elif rule.scope == "tail":
+            assert alone.match_tail(clean_form(example)) is rule, example
+        else:
+            assert alone.match_line(clean_form(example)) is rule, example
+
+
+def _article_with(line: str, at: int) -> str:
+    paragraphs = ARTICLE[:at] + [line] + ARTICLE[at:]
+    return "\n\n".join(paragraphs)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_examples_are_removed_from_an_article(rule):
+    for example in rule.examples:
+        if rule.scope in ("start", "end"):
+            text = _article_with(example, 2)
+            out = CLEANER.clean(text)
+            m = (RuleSet([rule]).match_start if rule.scope == "start" else RuleSet([rule]).match_end)(example)
+            assert example[m.start:m.end].strip() not in out.split("\n\n")[2] or not example[m.start:m.end].strip()
+            continue
+        at = len(ARTICLE) if rule.scope in ("tail", "section") else 2
+        out = CLEANER.clean(_article_with(example, at))
+        assert example.strip() not in out.split("\n"), example
+        for paragraph in ARTICLE:
+            assert paragraph in out.split("\n"), (example, paragraph)
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.counterexamples], ids=lambda r: r.id)
+def test_counterexamples_survive_in_an_article(rule):
+    for counter in rule.counterexamples:
+        at = len(ARTICLE) if rule.scope == "tail" else 2
+        out = CLEANER.clean(_article_with(counter, at))
+        assert counter in out.split("\n"), counter
+
+
+def test_every_rule_has_a_description_and_a_counterexample_or_is_symbolic():
+    for r in RULES:
+        assert r.description
+        assert r.examples
+
+
+@pytest.mark.parametrize("body, message", [
+    ('[[rules]]\nid = "ad.x"\ndescription = "d"\nphrases = ["A"]\nexamples = ["A"]\n', "missing [pack]"),
+    ('[pack]\nname = "p"\n[[rules]]\nid = "nocategory"\ndescription = "d"\nphrases = ["A"]\nexamples = ["A"]\n', "category.name"),
+    ('[pack]\nname = "p"\n[[rules]]\nid = "bogus.x"\ndescription = "d"\nphrases = ["A"]\nexamples = ["A"]\n', "unknown category"),
+    ('[pack]\nname = "p"\n[[rules]]\nid = "ad.x"\ndescription = "d"\npattern = "(a"\nexamples = ["A"]\n', "invalid regular expression"),
+    ('[pack]\nname = "p"\n[[rules]]\nid = "ad.x"\ndescription = "d"\npattern = "(a+)+b"\nexamples = ["A"]\n', "backtrack"),
+    ('[pack]\nname = "p"\n[[rules]]\nid = "ad.x"\ndescription = "d"\nphrases = ["A"]\n', "example"),
+    ('[pack]\nname = "p"\n[[rules]]\nid = "ad.x"\nphrases = ["A"]\nexamples = ["A"]\n', "description"),
+    ('[pack]\nname = "p"\n[[rules]]\nid = "ad.x"\ndescription = "d"\nphrases = ["A"]\nexamples = ["A"]\n'
+     '[[rules]]\nid = "ad.x"\ndescription = "d"\nphrases = ["B"]\nexamples = ["B"]\n', "duplicate"),
+    ('[pack]\nname = "p"\n[[rules]]\nid = "ad.x"\ndescription = "d"\nphrases = ["A"]\nexamples = ["A"]\ncolour = 1\n', "unknown keys"),
+    ('[pack]\nname = "p"\n[[rules]]\nid = "ad.x"\ndescription = "d"\nphrases = ["A"]\npattern = "a"\nexamples = ["A"]\n', "exactly one"),
+    ('[pack]\nname = "p"\n[[rules]]\nid = "ad.x"\ndescription = "d"\nscope = "end"\nphrases = ["A"]\nexamples = ["A"]\n', "needs a 'pattern'"),
+    ('this is = not toml [', "not valid TOML"),
+])
+def test_malformed_pack_names_file_and_rule(tmp_path, body, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(RulePackError) as err:
+        load_pack(path)
+    assert str(path) in str(err.value)
+    assert message in str(err.value)
+    if "ad.x" in body and message not in ("missing [pack]", "not valid TOML"):
+        assert "ad.x" in str(err.value)
+
+
+def test_user_pack_adds_rules_and_disable_by_id_and_category(tmp_path):
+    pack = tmp_path / "mine.toml"
+    pack.write_text(
+        '[pack]\nname = "mine"\n[[rules]]\nid = "label.house-promo"\n'
+        'description = "Our own promo label."\nphrases = ["Valley Deals of the Week"]\n'
+        'examples = ["Valley Deals of the Week"]\n', encoding="utf-8")
+    text = "\n\n".join(ARTICLE[:2] + ["Valley Deals of the Week"] + ARTICLE[2:])
+    assert "Valley Deals of the Week" in newsclean.clean(text)
+    assert "Valley Deals of the Week" not in newsclean.Cleaner(extra_rules=pack).clean(text)
+    assert "Valley Deals of the Week" in newsclean.Cleaner(extra_rules=pack, disable=["label.house-promo"]).clean(text)
+    assert "Valley Deals of the Week" in newsclean.Cleaner(extra_rules=[pack], disable=["label"]).clean(text)
+
+
+def test_disable_unknown_name_is_an_error():
+    with pytest.raises(ValueError, match="no-such-rule"):
+        newsclean.Cleaner(disable=["ad.no-such-rule"])
