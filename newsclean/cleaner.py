@@ -232,7 +232,7 @@ class Cleaner:
                 balance += 1
             elif st.feats[i] is not None:
                 balance -= 1
-            if balance >= best:
+            if balance > best:
                 best, best_end = balance, i + 1
         return best_end
 
@@ -323,8 +323,7 @@ class Cleaner:
                 and f.words <= 20 and f.chars <= 150 and not lines[first].clean.endswith((":", "#ad")):
             return first
         for i in range(first - 1, -1, -1):
-            rule = st.rule_hits.get(i)
-            if lines[i].blank or (rule is not None and rule.category in self._NEAR_TITLE):
+            if lines[i].blank or i in st.rule_hits:
                 continue
             if feats[i] is None or st.cut[i] is not None:
                 break

@@ -227,7 +227,8 @@ def cmd_clean(args) -> int:
             text = _read_text(path)
             f = corpus.AtomicFile(target)
             try:
-                f.write(_encode(clean(text) + "\n"))
+                out = clean(text)
+                f.write(_encode(out + "\n" if out else ""))
                 f.commit()
             except BaseException:
                 f.abort()
@@ -310,31 +311,46 @@ _RED, _YELLOW, _DIM, _RESET = "\033[31m", "\033[33m", "\033[2m", "\033[0m"
 
 
 def render_explain(text: str, result, colour: bool = False) -> str:
-    """Every input line: '- [rule] line    # reason', '~ [rule] li[-cut-]ne    # reason', '  line'."""
-    from .document import Document
-    doc = Document(text)
+    """Every input line: '- [rule] line    # reason', '~ [rule] li[-cut-]ne    # reason', '  line'.
+
+    Works on input lines and the removals' offsets, so a cut that spans several lines (a
+    hard-wrapped paragraph) marks each of them."""
+    from bisect import bisect_right
+
+    from .document import normalise_newlines
+    lines = normalise_newlines(text)
+    starts, pos = [], 0
+    for raw in lines:
+        starts.append(pos)
+        pos += len(raw) + 1
     by_line: dict[int, list] = {}
     for r in result.removed:
-        by_line.setdefault(r.line, []).append(r)
+        first = max(0, bisect_right(starts, r.start) - 1)
+        for i in range(first, len(lines)):
+            if starts[i] >= max(r.end, r.start + 1):
+                break
+            by_line.setdefault(i, []).append(r)
     c = (lambda code, s: f"{code}{s}{_RESET}") if colour else (lambda code, s: s)
     out = []
-    for line in doc.lines:
-        cuts = by_line.get(line.index)
+    for i, raw in enumerate(lines):
+        cuts = by_line.get(i)
         if not cuts:
-            out.append(f"  {line.raw}" if line.raw else "")
+            out.append(f"  {raw}" if raw else "")
             continue
         ids = ",".join(dict.fromkeys(r.rule for r in cuts))
         reasons = "; ".join(dict.fromkeys(r.reason for r in cuts))
-        whole = any(r.start == line.start and r.end == line.start + len(line.raw) for r in cuts)
-        if whole:
-            out.append(c(_RED, f"- [{ids}] {line.raw}") + "    " + c(_DIM, f"# {reasons}"))
+        lo, hi = starts[i], starts[i] + len(raw)
+        if any(r.start <= lo and r.end >= hi for r in cuts):
+            out.append(c(_RED, f"- [{ids}] {raw}") + "    " + c(_DIM, f"# {reasons}"))
             continue
-        shown, pos = [], line.start
+        shown, at = [], lo
         for r in sorted(cuts, key=lambda r: r.start):
-            shown.append(line.raw[pos - line.start:r.start - line.start])
-            shown.append(c(_RED, f"[-{r.text}-]"))
-            pos = r.end
-        shown.append(line.raw[pos - line.start:])
+            a, b = max(r.start, at), min(r.end, hi)
+            if b <= a:
+                continue
+            shown += [raw[at - lo:a - lo], c(_RED, f"[-{raw[a - lo:b - lo]}-]")]
+            at = b
+        shown.append(raw[at - lo:])
         out.append(c(_YELLOW, f"~ [{ids}] ") + "".join(shown) + "    " + c(_DIM, f"# {reasons}"))
     return "\n".join(out) + "\n"
 
