@@ -34,6 +34,13 @@ _DATELINE = re.compile(
     r"(?:\s\([^)]{1,30}\))?\s?[—–-]{1,2}\s")
 
 
+def _wordy(clean: str) -> bool:
+    """Enough real words for a headline: not a date, a score line or a code."""
+    if not clean.isascii() and H._CJK.search(clean):
+        return True
+    return sum(1 for w in clean.split() if sum(c.isalpha() for c in w) >= 3) >= 3
+
+
 def _names_only(byline: str) -> str:
     """'Jane Doe and John Roe, Valley Herald' -> 'Jane Doe and John Roe': after a list of
     names joined by 'and', a last comma part is the outlet or the role."""
@@ -163,8 +170,17 @@ class Cleaner:
         return [i for i, f in enumerate(st.feats) if f is not None and st.cut[i] is None]
 
     def _main_block(self, st: _State) -> tuple[int, int] | None:
-        idx = self._live(st)
-        return H.main_block(idx, [H.line_score(st.feats[i]) for i in idx])
+        """The densest run of prose; lines cut by rules of page-chrome categories count
+        against it, those of in-article categories (ads, embeds, credits) are neutral."""
+        idx, scores = [], []
+        for i, f in enumerate(st.feats):
+            if f is not None and st.cut[i] is None:
+                idx.append(i)
+                scores.append(H.line_score(f))
+            elif i in st.rule_hits and st.rule_hits[i].category not in self._NEAR_TITLE:
+                idx.append(i)
+                scores.append(H.CHROME_RULE_SCORE)
+        return H.main_block(idx, scores)
 
     def _sections(self, st: _State, block) -> None:
         """A comments or related heading after the article has begun opens a chrome section."""
@@ -263,6 +279,10 @@ class Cleaner:
         # Markdown headline starts the article wherever it stands.
         lead = self._head_end(st, first)
         title = self._find_title(st, lead, first)
+        if title is not None and not st.feats[title].md_heading and any(
+                st.feats[i] is not None and st.cut[i] is None and st.feats[i].kind in (H.GOOD, H.NEAR)
+                for i in range(lead, title)):
+            title = None  # prose above it: a subheading inside the article, not the headline
         st.title = title
         if "heuristic.head" not in self._heuristic_off:
             # Before the headline everything goes; between it and the text, only the lines
@@ -300,37 +320,59 @@ class Cleaner:
 
     def _find_title(self, st: _State, lead: int, first: int) -> int | None:
         """The headline, in order of confidence: a Markdown heading before the article; the
-        first title-like line after the head's chrome; the article's first line when it reads
-        as a headline; a title-like line just above the article, looking back over bylines,
-        dates and share buttons."""
+        title-like line just above the article, looking back over bylines, dates and share
+        buttons (and over a standfirst, to the headline above it); the article's first line
+        when it reads as a headline; the first title-like line after the head's chrome."""
         lines, feats = st.doc.lines, st.feats
 
         def title_like(i: int, min_words: int) -> bool:
             f = feats[i]
             return (f is not None and st.cut[i] is None and f.kind in (H.HEADING, H.NEAR, H.GOOD)
-                    and min_words <= f.words <= 30 and not f.list_item)
+                    and min_words <= f.words <= 30 and not f.list_item and _wordy(lines[i].clean))
 
         for i in range(first):
             f = feats[i]
             if title_like(i, 3) and f.md_heading and lines[i].text.lstrip().startswith(("# ", "## ")):
                 return i
-        for min_words in (4, 2):
-            for i in range(lead, first):
-                if title_like(i, min_words):
-                    return i
+        found = self._title_above(st, first, title_like)
+        if found is not None:
+            return found
         f = feats[first]
         if (first == 0 or lead == first) and title_like(first, 3) and not f.terminal \
                 and f.words <= 20 and f.chars <= 150 and not lines[first].clean.endswith((":", "#ad")):
             return first
-        for i in range(first - 1, -1, -1):
-            if lines[i].blank or i in st.rule_hits:
+        for min_words in (4, 2):
+            for i in range(lead, first):
+                if title_like(i, min_words):
+                    return i
+        return None
+
+    def _title_above(self, st: _State, first: int, title_like) -> int | None:
+        """Look back from the article over bylines, dates and share buttons (at most six
+        lines): the nearest line long enough for a headline (five words or more), or the
+        one above it when the two stand together (headline and standfirst); failing that,
+        the nearest title-like line."""
+        lines, feats = st.doc.lines, st.feats
+        nearest, seen, i = None, 0, first - 1
+        while i >= 0 and seen < 6:
+            rule = st.rule_hits.get(i)
+            if lines[i].blank or (rule is not None and rule.category in self._NEAR_TITLE):
+                i -= 1
                 continue
             if feats[i] is None or st.cut[i] is not None:
                 break
-            if feats[i].kind == H.SHORT:
-                continue
-            return i if title_like(i, 3) else None
-        return None
+            seen += 1
+            if title_like(i, 5):
+                above = i - 1
+                while above >= 0 and lines[above].blank:
+                    above -= 1
+                if above >= 0 and title_like(above, 5) and not feats[above].terminal:
+                    return above
+                return i
+            if nearest is None and title_like(i, 3):
+                nearest = i
+            i -= 1
+        return nearest
 
     def _inside(self, st: _State, block) -> None:
         lines, feats, cut = st.doc.lines, st.feats, st.cut

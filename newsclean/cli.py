@@ -193,52 +193,41 @@ def cmd_clean(args) -> int:
     cleaner = make_cleaner(cleaner_options(args))
     clean = corpus.html_cleaner(cleaner) if args.html else cleaner.clean
     files = args.files or ["-"]
-    if args.output is None:
-        code = EXIT_OK
+    outdir = None if args.output is None else Path(args.output)
+    if outdir is not None:
+        if "-" in files:
+            raise CliError("-o DIR needs named input files, not stdin", EXIT_USAGE)
+        names = [Path(f).name for f in files]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise CliError(f"-o DIR: several inputs are named {', '.join(dupes)}", EXIT_USAGE)
         for path in files:
-            try:
-                text = _read_text(path)
-            except CliError as exc:
-                print(f"newsclean: error: {exc}", file=sys.stderr)
-                code = exc.code
-                continue
-            out = clean(text)
-            if out:
-                _write_stdout(out + "\n")
-            sys.stdout.flush()
-        return code
-    if "-" in files:
-        raise CliError("-o DIR needs named input files, not stdin", EXIT_USAGE)
-    names = [Path(f).name for f in files]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise CliError(f"-o DIR: several inputs are named {', '.join(dupes)}", EXIT_USAGE)
-    outdir = Path(args.output)
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CliError(f"cannot create {outdir}: {exc.strerror or exc}", EXIT_IO) from None
-    code = EXIT_OK
-    for path in files:
-        target = outdir / Path(path).name
-        if target.exists() and Path(path).exists() and target.samefile(path):
-            raise CliError(f"{path}: -o would overwrite the input", EXIT_USAGE)
+            target = outdir / Path(path).name
+            if target.exists() and Path(path).exists() and target.samefile(path):
+                raise CliError(f"{path}: -o would overwrite the input", EXIT_USAGE)
         try:
-            text = _read_text(path)
-            f = corpus.AtomicFile(target)
+            outdir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CliError(f"cannot create {outdir}: {exc.strerror or exc}", EXIT_IO) from None
+    code = EXIT_OK
+    for path in files:  # a missing or unwritable file is reported; the others are still cleaned
+        try:
+            out = clean(_read_text(path))
+            data = _encode(out + "\n") if out else b""
+            if outdir is None:
+                sys.stdout.buffer.write(data)
+                sys.stdout.flush()
+                continue
+            f = corpus.AtomicFile(outdir / Path(path).name)
             try:
-                out = clean(text)
-                f.write(_encode(out + "\n" if out else ""))
+                f.write(data)
                 f.commit()
             except BaseException:
                 f.abort()
                 raise
-        except CliError as exc:
+        except (CliError, corpus.CorpusError) as exc:
             print(f"newsclean: error: {exc}", file=sys.stderr)
-            code = exc.code
-        except corpus.CorpusError as exc:
-            print(f"newsclean: error: {exc}", file=sys.stderr)
-            code = EXIT_IO
+            code = getattr(exc, "code", EXIT_IO)
     return code
 
 

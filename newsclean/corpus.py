@@ -368,7 +368,7 @@ class Stats:
 
 
 def _block_signals(block: bool) -> None:
-    if threading.current_thread() is threading.main_thread():
+    if hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread():
         how = signal.SIG_BLOCK if block else signal.SIG_UNBLOCK
         signal.pthread_sigmask(how, {signal.SIGINT, signal.SIGTERM})
 

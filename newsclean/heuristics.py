@@ -111,11 +111,15 @@ def classify(f: Features) -> str:
 
 # Scores for the main-block search: prose adds its length, everything else costs a little.
 _SCORE = {NEAR: 8.0, HEADING: -12.0, SHORT: -6.0, JUNK: -30.0}
+# What a paragraph of prose must outweigh: teaser summaries under headlines are short.
+GOOD_OFFSET = 0.0
+# A line cut by a rule of a category that never occurs inside an article text.
+CHROME_RULE_SCORE = -30.0
 
 
 def line_score(f: Features) -> float:
     if f.kind == GOOD:
-        s = float(min(f.chars, 600))
+        s = float(min(f.chars, 600)) - GOOD_OFFSET
         return s / 4 if f.list_item else s
     return _SCORE[f.kind]
 

