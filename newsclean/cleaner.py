@@ -252,6 +252,33 @@ class Cleaner:
                 best, best_end = balance, i + 1
         return best_end
 
+    def _tail_start(self, st: _State, first: int, last: int) -> int | None:
+        """The first evidence of chrome after the block beyond which little connected prose
+        remains. Prose that continues after a share bar (a recipe's method, a second part)
+        keeps the tail open; teaser summaries, one under each headline, do not."""
+        feats, n = st.feats, len(st.doc.lines)
+        live = [i for i in range(n) if feats[i] is not None and st.cut[i] is None]
+        good = {i for i in live if feats[i].kind == H.GOOD}
+        connected = [0] * (n + 1)
+        for pos in range(len(live) - 1, -1, -1):
+            i = live[pos]
+            joined = i in good and ((pos > 0 and live[pos - 1] in good) or
+                                    (pos + 1 < len(live) and live[pos + 1] in good))
+            nxt = live[pos + 1] if pos + 1 < len(live) else n
+            connected[i] = connected[nxt] + (feats[i].chars if joined else 0)
+        suffix = [0] * (n + 1)  # connected prose from line i on
+        running = 0
+        for i in range(n - 1, -1, -1):
+            if i in good or (feats[i] is not None and st.cut[i] is None):
+                running = connected[i]
+            suffix[i] = running
+        block_mass = sum(feats[i].chars for i in good if first <= i <= last)
+        limit = max(300, block_mass // 4)
+        for i in range(last + 1, n):
+            if self._evidence(st, i, head=False) and suffix[i] < limit:
+                return i
+        return None
+
     def _tail_rules(self, st: _State) -> None:
         """Rules that only apply at the end of the article (author bios, newsletter pitches):
         walk back from the end of the document until a paragraph of prose they do not match."""
@@ -299,11 +326,7 @@ class Cleaner:
         # with the headings just above it (the chrome's own headings).
         if "heuristic.tail" in self._heuristic_off:
             return
-        start = None
-        for i in range(last + 1, len(lines)):
-            if self._evidence(st, i, head=False):
-                start = i
-                break
+        start = self._tail_start(st, first, last)
         if start is None:
             return
         k, taken = start - 1, 0
@@ -364,7 +387,7 @@ class Cleaner:
             seen += 1
             if title_like(i, 5):
                 above = i - 1
-                while above >= 0 and lines[above].blank:
+                while above >= 0 and (lines[above].blank or above in st.rule_hits):
                     above -= 1
                 if above >= 0 and title_like(above, 5) and not feats[above].terminal:
                     return above

@@ -60,9 +60,12 @@ def documents(draw):
     paras = _paragraphs(article)
     anywhere = st.sampled_from(ANYWHERE)
     head = [_disguise(draw, draw(anywhere)) for _ in range(draw(st.integers(0, 3)))]
+    # Between paragraphs means before the last paragraph of prose: chrome after it is the
+    # page's tail, which ends the article (a list the article closes with included).
+    last_prose = max((k for k, p in enumerate(paras) if len(p) >= 80 and p.rstrip()[-1:] in '.!?"”’'), default=0)
     body = [paras[0]]
-    for p in paras[1:]:
-        if draw(st.booleans()) and draw(st.integers(0, 4)) == 0:
+    for k, p in enumerate(paras[1:], start=1):
+        if k <= last_prose and draw(st.integers(0, 6)) == 0:
             body.append(_disguise(draw, draw(anywhere)))
         body.append(p)
     tail = [_disguise(draw, draw(anywhere)) for _ in range(draw(st.integers(0, 2)))]
