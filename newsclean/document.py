@@ -12,7 +12,8 @@ from dataclasses import dataclass
 # Characters that look like a space, or are invisible, and must not defeat matching.
 _SPACE_LIKE = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t"
 _INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_FOLD = str.maketrans({**{c: " " for c in _SPACE_LIKE}, **{c: None for c in _INVISIBLE}})
+_SPACE_RE = re.compile(f"[{_SPACE_LIKE}]")
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 
 # Markdown decoration that does not change what a line says.
 _MD_LEAD = re.compile(r"^(?:\s*(?:#{1,6}(?=\s)|>|[*+\-•·▪►▸◦‣]\s|\d{1,3}[.)]\s))+")
@@ -33,12 +34,18 @@ def normalise_newlines(text: str) -> list[str]:
 
 def fold(s: str) -> str:
     """Map space-like characters to a space and drop invisible ones."""
-    return s.translate(_FOLD)
+    if s.isascii():
+        return s.replace("\t", " ") if "\t" in s else s
+    return _INVISIBLE_RE.sub("", _SPACE_RE.sub(" ", s))
+
+
+_LEAD_CHARS = frozenset("#>*+-•·▪►▸◦‣0123456789 \t")
 
 
 def strip_markdown(s: str) -> str:
     """The readable text of a Markdown line: no heading/bullet/quote markers, links as their text."""
-    s = _MD_LEAD.sub("", s)
+    if s[:1] in _LEAD_CHARS:
+        s = _MD_LEAD.sub("", s)
     if "](" in s:
         s = _MD_IMAGE.sub(r"\1", s)
         s = _MD_LINK.sub(r"\1", s)
@@ -49,7 +56,7 @@ def strip_markdown(s: str) -> str:
 
 def clean_form(raw: str) -> str:
     """What a line says, for regular-expression rules: folded, Markdown removed, spaces collapsed."""
-    return _SPACES.sub(" ", strip_markdown(fold(raw))).strip()
+    return " ".join(strip_markdown(fold(raw)).split())
 
 
 def prefix_key(clean: str) -> str:

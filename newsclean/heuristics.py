@@ -70,17 +70,21 @@ def features(line: Line) -> Features:
     cjk = len(_CJK.findall(clean)) if not clean.isascii() else 0
     if cjk:
         words = max(words, words - 1 + cjk // 2)
-    fw = 0
-    for t in tokens:
-        if t.strip(_TOKEN_STRIP).casefold() in FUNCTION_WORDS:
-            fw += 1
+    terminal = ends_sentence(clean)
+    # The share of function words only matters for lines that do not end like a sentence;
+    # the first 60 words tell it well enough.
+    share = 0.0
+    if not terminal and tokens:
+        sample = tokens[:60]
+        fw = sum(1 for t in sample if t.strip(_TOKEN_STRIP).casefold() in FUNCTION_WORDS)
+        share = fw / len(sample)
     linked, total = markdown_link_text_share(line.text)
     image_only = "![" in line.text and bool(_MD_IMAGE_ONLY.match(line.text))
     return Features(
         chars=len(clean),
         words=words,
-        terminal=ends_sentence(clean),
-        function_share=fw / len(tokens) if tokens else 0.0,
+        terminal=terminal,
+        function_share=share,
         link_share=linked / total if total else 0.0,
         list_item=bool(_LIST_ITEM.match(line.text)),
         md_heading=bool(_MD_HEADING.match(line.text)),

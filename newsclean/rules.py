@@ -40,6 +40,9 @@ _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*{]"
 # Lines longer than this are never matched by whole-line rules: chrome lines are short, and
 # the bound keeps the cost of a line independent of its length.
 MAX_RULE_LINE = 400
+_WORD = re.compile(r"\w+")
+_BUCKET_STEP = 40
+_LENGTH_BUCKETS = tuple(range(_BUCKET_STEP, MAX_RULE_LINE + 1, _BUCKET_STEP))
 # Inline rules look at this many characters at the start or the end of a paragraph.
 INLINE_WINDOW = 240
 
@@ -58,6 +61,7 @@ class Rule:
     pattern: str | None = None
     max_chars: int | None = None
     until: str = "prose"  # sections only: "end" (everything after goes) or "prose"
+    requires: tuple[str, ...] = ()  # a line must contain one of these (case-folded) to be tried
     languages: tuple[str, ...] = ("*",)
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
@@ -115,7 +119,7 @@ def _check_pattern(pattern: str, source: str, rid: str) -> re.Pattern:
 
 
 _RULE_KEYS = {"id", "description", "scope", "phrases", "prefixes", "pattern", "max_chars",
-              "until", "languages", "examples", "counterexamples"}
+              "until", "languages", "examples", "counterexamples", "requires"}
 
 
 def parse_pack(data: dict, source: str) -> RulePack:
@@ -167,12 +171,15 @@ def parse_pack(data: dict, source: str) -> RulePack:
         until = r.get("until", "prose")
         if until not in ("end", "prose"):
             raise _err(source, rid, "'until' must be 'end' or 'prose'")
+        requires = tuple(x.casefold() for x in _strings(r.get("requires"), source, rid, "requires"))
+        if requires and pattern is None:
+            raise _err(source, rid, "'requires' goes with a 'pattern'")
         examples = _strings(r.get("examples"), source, rid, "examples")
         if not examples:
             raise _err(source, rid, "at least one example is required")
         rules.append(Rule(
             id=rid, description=desc.strip(), scope=scope, phrases=phrases, prefixes=prefixes,
-            pattern=pattern, max_chars=max_chars, until=until,
+            pattern=pattern, max_chars=max_chars, until=until, requires=requires,
             languages=_strings(r.get("languages"), source, rid, "languages") or pack_langs,
             examples=examples,
             counterexamples=_strings(r.get("counterexamples"), source, rid, "counterexamples"),
@@ -235,38 +242,85 @@ class _LineMatcher:
                 phrase_map.setdefault(phrase_key(clean_form(p)), rule)
             for p in rule.prefixes:
                 prefix_map.setdefault(prefix_key(clean_form(p)), rule)
-            if rule.pattern is not None:
+            if rule.pattern is not None and not rule.requires:
                 patterns.append(rule)
+        # Costly patterns that name what they need are tried only on lines that hold it: a
+        # whole word (looked up in the line's set of words) or a string with other characters
+        # (searched for as a substring).
+        self.gated_words: dict[str, list[Rule]] = {}
+        self.gated_strings: dict[str, list[Rule]] = {}
+        for rule in rules:
+            if rule.pattern is not None and rule.requires:
+                for need in rule.requires:
+                    table = self.gated_words if _WORD.fullmatch(need) else self.gated_strings
+                    table.setdefault(need, []).append(rule)
+        self.gated = bool(self.gated_words or self.gated_strings)
+        self.max_gated_line = max((r.max_chars or MAX_RULE_LINE for rs in self.gated_words.values() for r in rs),
+                                  default=0)
+        self.max_gated_line = max([self.max_gated_line] + [r.max_chars or MAX_RULE_LINE
+                                                           for rs in self.gated_strings.values() for r in rs])
         self.phrase_map = phrase_map
         self.prefix_map = prefix_map
+        # Lines longer than these cannot match a phrase (whose key trims punctuation and
+        # Markdown from the line) or a prefix rule.
+        self.max_phrase = 2 * max(map(len, phrase_map), default=0) + 20
+        self.max_prefix_line = max((r.max_chars or 200 for r in prefix_map.values()), default=0)
         if prefix_map:
             alts = sorted(prefix_map, key=len, reverse=True)
             parts = [re.escape(p) + (r"(?!\w)" if p[-1:].isalnum() else "") for p in alts]
             self.prefix_re = re.compile("(?:" + "|".join(parts) + ")")
         else:
             self.prefix_re = None
-        self.line_re, self.line_rules = _alternation(patterns, r"(?:{})")
+        # Patterns grouped by the longest line they may match, so that a long line is tried
+        # only against the few rules that allow long lines.
+        self.buckets = []
+        for limit in _LENGTH_BUCKETS:
+            fitting = [r for r in patterns if (r.max_chars or MAX_RULE_LINE) >= limit - _BUCKET_STEP]
+            self.buckets.append(_alternation(fitting, r"(?:{})"))
+
+    def _patterns_for(self, n: int):
+        for limit, bucket in zip(_LENGTH_BUCKETS, self.buckets):
+            if n <= limit:
+                return bucket
+        return None, []
 
     def match(self, clean: str) -> Rule | None:
         n = len(clean)
         if n == 0 or n > MAX_RULE_LINE:
             return None
         key = clean.casefold()
-        rule = self.phrase_map.get(key.strip(KEY_TRIM))
-        if rule is not None:
-            return rule
-        if self.prefix_re is not None:
+        if n <= self.max_phrase:
+            rule = self.phrase_map.get(key.strip(KEY_TRIM))
+            if rule is not None:
+                return rule
+        if self.prefix_re is not None and n <= self.max_prefix_line:
             m = self.prefix_re.match(key.lstrip(KEY_TRIM))
             if m is not None:
                 rule = self.prefix_map[m.group(0)]
                 if n <= (rule.max_chars or 200):
                     return rule
-        if self.line_re is not None:
-            m = self.line_re.fullmatch(clean)
+        line_re, line_rules = self._patterns_for(n)
+        if line_re is not None:
+            m = line_re.fullmatch(clean)
             if m is not None:
-                rule = self.line_rules[int(m.lastgroup[1:])]
+                rule = line_rules[int(m.lastgroup[1:])]
                 if rule.max_chars is None or n <= rule.max_chars:
                     return rule
+        if self.gated and n <= self.max_gated_line:
+            candidates: list[Rule] = []
+            gw = self.gated_words
+            if gw:
+                for word in set(_WORD.findall(key)) & gw.keys():
+                    candidates += gw[word]
+            for need, gated in self.gated_strings.items():
+                if need in key:
+                    candidates += gated
+            tried = set()
+            for rule in candidates:
+                if rule.id not in tried and n <= (rule.max_chars or MAX_RULE_LINE):
+                    tried.add(rule.id)
+                    if rule.compiled.fullmatch(clean):
+                        return rule
         return None
 
 
@@ -282,6 +336,10 @@ class RuleSet:
         end_patterns = [r for r in self.rules if r.scope == "end"]
         self.start_re, self.start_rules = _alternation(start_patterns, r"(?:{})")
         self.end_re, self.end_rules = _alternation(end_patterns, r"(?:{})\s*\Z")
+        # Inline rules are tried only when their window holds what they require (if they all
+        # name something); an ungated inline rule means every paragraph is tried.
+        self._start_needs = _needs(start_patterns)
+        self._end_needs = _needs(end_patterns)
         self._end_own = [re.compile(f"(?:{r.pattern})\\s*\\Z", re.IGNORECASE) for r in self.end_rules]
 
     def __len__(self) -> int:
@@ -300,6 +358,8 @@ class RuleSet:
         if self.start_re is None:
             return None
         window = text[:INLINE_WINDOW]
+        if self._start_needs and not any(n in window for n in self._start_needs):
+            return None
         m = self.start_re.match(window)
         if m is None:
             return None
@@ -313,6 +373,8 @@ class RuleSet:
             return None
         offset = max(0, len(text) - INLINE_WINDOW)
         window = text[offset:]
+        if self._end_needs and not any(n in window for n in self._end_needs):
+            return None
         m = self.end_re.search(window)
         if m is None:
             return None
@@ -323,6 +385,13 @@ class RuleSet:
             return None
         found = _inline_match(rule, own)
         return Match(rule, found.start + offset, found.end + offset, found.groups)
+
+
+def _needs(rules: list[Rule]) -> tuple[str, ...]:
+    """What one of these rules needs in a window, or () when some rule needs nothing."""
+    if not rules or any(not r.requires for r in rules):
+        return ()
+    return tuple(sorted({n for r in rules for n in r.requires}))
 
 
 def _inline_match(rule: Rule, m: re.Match) -> Match:
