@@ -35,6 +35,7 @@ _CLOSERS = "\"'”’»)]」』"
 # Scripts written without spaces between words: count characters, not spaces.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LETTER = re.compile(r"[^\W\d_]")
+_MARKER_START = frozenset(" \t*+-•·▪◦‣#0123456789")
 _LIST_ITEM = re.compile(r"^\s*(?:[*+\-•·▪◦‣]\s|\d{1,3}[.)]\s)")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 _MD_IMAGE_ONLY = re.compile(r"^\s*(?:\[?!\[[^\]]{0,300}\]\([^)]{0,2000}\)\]?(?:\([^)]{0,2000}\))?\s*)+$")
@@ -67,8 +68,8 @@ def features(line: Line) -> Features:
     clean = line.clean
     tokens = clean.split()
     words = len(tokens)
-    cjk = len(_CJK.findall(clean)) if not clean.isascii() else 0
-    if cjk:
+    if not clean.isascii() and _CJK.search(clean):
+        cjk = len(_CJK.findall(clean))
         words = max(words, words - 1 + cjk // 2)
     terminal = ends_sentence(clean)
     # The share of function words only matters for lines that do not end like a sentence;
@@ -78,17 +79,18 @@ def features(line: Line) -> Features:
         sample = tokens[:60]
         fw = sum(1 for t in sample if t.strip(_TOKEN_STRIP).casefold() in FUNCTION_WORDS)
         share = fw / len(sample)
-    linked, total = markdown_link_text_share(line.text)
-    image_only = "![" in line.text and bool(_MD_IMAGE_ONLY.match(line.text))
+    text = line.text
+    linked, total = markdown_link_text_share(text) if "](" in text else (0, 1)
+    marked = text[:1] in _MARKER_START  # only then can it be a list item or a heading
     return Features(
         chars=len(clean),
         words=words,
         terminal=terminal,
         function_share=share,
         link_share=linked / total if total else 0.0,
-        list_item=bool(_LIST_ITEM.match(line.text)),
-        md_heading=bool(_MD_HEADING.match(line.text)),
-        image_only=image_only,
+        list_item=marked and bool(_LIST_ITEM.match(text)),
+        md_heading=marked and bool(_MD_HEADING.match(text)),
+        image_only="![" in text and bool(_MD_IMAGE_ONLY.match(text)),
         letters=bool(_LETTER.search(clean)),
     )
 

@@ -41,6 +41,7 @@ _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*{]"
 # the bound keeps the cost of a line independent of its length.
 MAX_RULE_LINE = 400
 _WORD = re.compile(r"\w+")
+_GATE_STRIP = "\"'“”‘’«»()[]{}.,;:!?¡¿…*_"
 _BUCKET_STEP = 40
 _LENGTH_BUCKETS = tuple(range(_BUCKET_STEP, MAX_RULE_LINE + 1, _BUCKET_STEP))
 # Inline rules look at this many characters at the start or the end of a paragraph.
@@ -310,7 +311,7 @@ class _LineMatcher:
             candidates: list[Rule] = []
             gw = self.gated_words
             if gw:
-                for word in set(_WORD.findall(key)) & gw.keys():
+                for word in gw.keys() & {t.strip(_GATE_STRIP) for t in key.split()}:
                     candidates += gw[word]
             for need, gated in self.gated_strings.items():
                 if need in key:
