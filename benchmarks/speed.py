@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import statistics
 import time
 import tracemalloc
-from pathlib import Path
 
 from newsclean import Cleaner
 from newsclean.bench import find_bench, load_json

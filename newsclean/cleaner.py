@@ -10,35 +10,21 @@ heuristic name and a reason, so every removal can be explained.
 from __future__ import annotations
 
 import re
+from collections import deque
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from . import heuristics as H
+from .context import HEURISTICS, ContextPasses, _State
 from .document import Document, Line, phrase_key
-from .result import Removal, Result, empty_metadata
+from .result import Removal, Result
 from .rules import MAX_RULE_LINE, Rule, RulePack, RuleSet, builtin_packs, load_pack
 
-HEURISTICS = {
-    "heuristic.head": "Before the article's main block, and not its title.",
-    "heuristic.tail": "After the article's main block, where the page's chrome is.",
-    "heuristic.title": "The headline, dropped because keep_title=False.",
-    "heuristic.link-only": "A line made only of links or images carries no article text.",
-    "heuristic.repeated": "A short line that recurs in the document is a label, not article text.",
-    "heuristic.teaser-list": "A run of headline-like lines inside the text is a list of teasers.",
-    "heuristic.section": "Inside a chrome section opened by a comments or related heading.",
-}
 
 # A dateline at the start of the first paragraph: 'BEIJING —', 'DES MOINES, Iowa —'.
 _DATELINE = re.compile(
     r"^(?P<dateline>(?-i:[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’ -]{1,30}[A-ZÀ-ÖØ-Þ.])(?:,\s[\w.'’ ]{2,30}?)?)"
     r"(?:\s\([^)]{1,30}\))?\s?[—–-]{1,2}\s")
-
-
-def _wordy(clean: str) -> bool:
-    """Enough real words for a headline: not a date, a score line or a code."""
-    if not clean.isascii() and H._CJK.search(clean):
-        return True
-    return sum(1 for w in clean.split() if sum(c.isalpha() for c in w) >= 3) >= 3
 
 
 def _names_only(byline: str) -> str:
@@ -58,46 +44,54 @@ def _without(line: Line, cuts) -> Line:
     return Line(line.index, line.start, line.raw, text.rstrip(), line.lineno, line.nlines)
 
 
-class _State:
-    """Per-document working state shared by the passes."""
+_worker_cleaner: "Cleaner | None" = None
 
-    __slots__ = ("doc", "cut", "feats", "rule_hits", "title", "metadata", "inline")
 
-    def __init__(self, doc: Document):
-        self.doc = doc
-        n = len(doc.lines)
-        self.cut: list[tuple[str, str] | None] = [None] * n  # (rule id, reason)
-        self.feats: list[H.Features | None] = [None] * n
-        self.rule_hits: dict[int, Rule] = {}
-        self.title: int | None = None
-        self.metadata = empty_metadata()
-        self.inline: dict[int, list] = {}
+def _init_worker(cleaner: "Cleaner") -> None:
+    global _worker_cleaner
+    _worker_cleaner = cleaner
+
+
+def _clean_batch(texts: list[str]) -> list[str]:
+    return [_worker_cleaner.clean(t) for t in texts]
 
 
 def _selected(rules: Iterable[Rule], disable: set[str]) -> list[Rule]:
     return [r for r in rules if r.id not in disable and r.category not in disable and r.pack not in disable]
 
 
-class Cleaner:
+class Cleaner(ContextPasses):
     """Cleans scraped news text. Build once and reuse: rules are compiled in the constructor.
+    A Cleaner is immutable after construction, so it is safe to share between threads, and
+    it pickles with its rules (for process pools, Spark and Dask workers).
 
     disable: rule ids, categories, pack names or heuristic names to switch off.
     extra_rules: a path (or list of paths) of user rule packs in TOML.
     keep_title: keep the headline in the text (it is always reported in metadata).
+    lang: use only the packs for this language (and the language-neutral ones).
     """
 
     def __init__(self, disable: Iterable[str] = (), extra_rules: str | Path | Iterable[str | Path] | None = None,
-                 keep_title: bool = True):
+                 keep_title: bool = True, lang: str | None = None):
+        extra: list[RulePack] = []
+        if extra_rules is not None:
+            paths = [extra_rules] if isinstance(extra_rules, (str, Path)) else list(extra_rules)
+            extra = [load_pack(p) for p in paths]
+        self._setup(disable, extra, keep_title, lang)
+
+    def _setup(self, disable, extra: list[RulePack], keep_title: bool, lang: str | None) -> None:
         if isinstance(disable, str):
             disable = [disable]
         self.disable = frozenset(disable)
         self.keep_title = keep_title
-        packs: list[RulePack] = builtin_packs()
-        if extra_rules is not None:
-            paths = [extra_rules] if isinstance(extra_rules, (str, Path)) else list(extra_rules)
-            packs += [load_pack(p) for p in paths]
+        self.lang = lang
+        self.extra_packs = list(extra)
+        packs = builtin_packs() + self.extra_packs
+        if lang is not None:
+            packs = [p for p in packs if "*" in p.languages or lang in p.languages]
         self.packs = packs
-        all_rules = [r for p in packs for r in p.rules]
+        all_rules = [r for p in packs for r in p.rules
+                     if lang is None or "*" in r.languages or lang in r.languages]
         known = {r.id for r in all_rules} | {r.category for r in all_rules} | {p.name for p in packs}
         known |= set(HEURISTICS) | {"heuristic"}
         unknown = sorted(set(self.disable) - known)
@@ -106,12 +100,18 @@ class Cleaner:
         self.ruleset = RuleSet(_selected(all_rules, set(self.disable)))
         self._heuristic_off = {h for h in HEURISTICS if h in self.disable or "heuristic" in self.disable}
 
+    @property
+    def rules_version(self) -> str:
+        """The packs in use and their versions, e.g. 'common=2026.11.1,en=2026.11.1'."""
+        return ",".join(f"{p.name}={p.version}" for p in self.packs)
+
     def __getstate__(self):
-        return {"disable": self.disable, "keep_title": self.keep_title,
-                "extra": [p.source for p in self.packs if not p.source.startswith("newsclean/")]}
+        # The user's packs travel as parsed rules, so a worker needs no access to the files.
+        return {"disable": sorted(self.disable), "keep_title": self.keep_title, "lang": self.lang,
+                "extra": self.extra_packs}
 
     def __setstate__(self, state):
-        self.__init__(state["disable"], state["extra"] or None, state["keep_title"])
+        self._setup(state["disable"], state["extra"], state["keep_title"], state.get("lang"))
 
     # -- public API -------------------------------------------------------------------
 
@@ -136,15 +136,27 @@ class Cleaner:
         self._metadata(st, block)
         return Result(self._assemble(st), self._removals(st), st.metadata)
 
-    def clean_many(self, texts: Iterable[str], workers: int = 1) -> Iterator[str]:
-        """Clean an iterable of texts, yielding results in input order."""
+    def clean_many(self, texts: Iterable[str], workers: int = 1, batch: int = 64) -> Iterator[str]:
+        """Clean an iterable of texts, yielding results in input order. With workers > 1,
+        batches go to a process pool, a bounded number at a time, so memory stays flat."""
         if workers <= 1:
             for t in texts:
                 yield self.clean(t)
             return
         from concurrent.futures import ProcessPoolExecutor
-        with ProcessPoolExecutor(workers) as pool:
-            yield from pool.map(self.clean, texts, chunksize=64)
+        from itertools import islice
+        texts = iter(texts)
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(self,)) as pool:
+            pending = deque()
+            while True:
+                while len(pending) < workers * 4:
+                    chunk = list(islice(texts, batch))
+                    if not chunk:
+                        break
+                    pending.append(pool.submit(_clean_batch, chunk))
+                if not pending:
+                    return
+                yield from pending.popleft().result()
 
     # -- passes -----------------------------------------------------------------------
 
@@ -168,234 +180,6 @@ class Cleaner:
 
     def _live(self, st: _State) -> list[int]:
         return [i for i, f in enumerate(st.feats) if f is not None and st.cut[i] is None]
-
-    def _main_block(self, st: _State) -> tuple[int, int] | None:
-        """The densest run of prose; lines cut by rules of page-chrome categories count
-        against it, those of in-article categories (ads, embeds, credits) are neutral."""
-        idx, scores = [], []
-        for i, f in enumerate(st.feats):
-            if f is not None and st.cut[i] is None:
-                idx.append(i)
-                scores.append(H.line_score(f))
-            elif i in st.rule_hits and st.rule_hits[i].category not in self._NEAR_TITLE:
-                idx.append(i)
-                scores.append(H.CHROME_RULE_SCORE)
-        return H.main_block(idx, scores)
-
-    def _sections(self, st: _State, block) -> None:
-        """A comments or related heading after the article has begun opens a chrome section."""
-        if block is None:
-            return
-        lines = st.doc.lines
-        for i in sorted(st.rule_hits):
-            rule = st.rule_hits[i]
-            if rule.scope != "section" or i <= block[0]:
-                continue
-            j = i + 1
-            prose_run = 0
-            while j < len(lines):
-                f = st.feats[j]
-                if rule.until == "prose" and f is not None and st.cut[j] is None:
-                    if f.kind == H.GOOD and not f.list_item:
-                        prose_run += 1
-                        if prose_run >= 2 or f.chars >= 400:
-                            break
-                    elif f.kind != H.NEAR or f.list_item:
-                        prose_run = 0
-                j += 1
-            end = j if j >= len(lines) else self._rewind(st, i, j)
-            for k in range(i + 1, end):
-                if st.cut[k] is None and not lines[k].blank:
-                    st.cut[k] = (rule.id, f"Under the '{lines[i].clean}' heading: {rule.description}")
-            if rule.until == "end" or end >= len(lines):
-                return
-
-    @staticmethod
-    def _rewind(st: _State, i: int, j: int) -> int:
-        """Prose resumed at j: the section ends before the first line of that prose run."""
-        k = j - 1
-        while k > i and (st.feats[k] is None or st.feats[k].kind in (H.GOOD, H.NEAR)):
-            k -= 1
-        return k + 1
-
-    # Rule categories that do not show where the page's chrome begins or ends: they also
-    # occur between the paragraphs of an article, or between its headline and its text.
-    _IN_ARTICLE = frozenset({"ad", "embed", "photo-credit", "wire"})
-    _NEAR_TITLE = _IN_ARTICLE | {"byline", "timestamp", "reading-time", "social", "label", "credit"}
-
-    def _evidence(self, st: _State, i: int, head: bool) -> bool:
-        """Is line i plain evidence of page chrome (a rule hit, links, symbols, a lone word)?"""
-        rule = st.rule_hits.get(i)
-        if rule is not None:
-            return rule.category not in (self._NEAR_TITLE if head else self._IN_ARTICLE)
-        f = st.feats[i]
-        if f is None:
-            return False
-        return (f.kind == H.JUNK and not f.image_only) or (head and f.kind == H.SHORT)
-
-    def _head_end(self, st: _State, first: int) -> int:
-        """Where the head's chrome ends: the prefix before the article in which lines that
-        are evidence of chrome most outnumber lines that read as content (a menu, not a
-        list that opens the article)."""
-        best, best_end, balance = 0, 0, 0
-        for i in range(first):
-            if st.doc.lines[i].blank:
-                continue
-            rule = st.rule_hits.get(i)
-            if rule is not None and rule.category in self._NEAR_TITLE:
-                continue  # bylines, dates, share buttons sit between a headline and its text
-            if rule is not None or self._evidence(st, i, head=True):
-                balance += 1
-            elif st.feats[i] is not None:
-                balance -= 1
-            if balance > best:
-                best, best_end = balance, i + 1
-        return best_end
-
-    def _tail_start(self, st: _State, first: int, last: int) -> int | None:
-        """The first evidence of chrome after the block beyond which little connected prose
-        remains. Prose that continues after a share bar (a recipe's method, a second part)
-        keeps the tail open; teaser summaries, one under each headline, do not."""
-        feats, n = st.feats, len(st.doc.lines)
-        live = [i for i in range(n) if feats[i] is not None and st.cut[i] is None]
-        good = {i for i in live if feats[i].kind == H.GOOD}
-        connected = [0] * (n + 1)
-        for pos in range(len(live) - 1, -1, -1):
-            i = live[pos]
-            joined = i in good and ((pos > 0 and live[pos - 1] in good) or
-                                    (pos + 1 < len(live) and live[pos + 1] in good))
-            nxt = live[pos + 1] if pos + 1 < len(live) else n
-            connected[i] = connected[nxt] + (feats[i].chars if joined else 0)
-        suffix = [0] * (n + 1)  # connected prose from line i on
-        running = 0
-        for i in range(n - 1, -1, -1):
-            if i in good or (feats[i] is not None and st.cut[i] is None):
-                running = connected[i]
-            suffix[i] = running
-        block_mass = sum(feats[i].chars for i in good if first <= i <= last)
-        limit = max(300, block_mass // 4)
-        for i in range(last + 1, n):
-            if self._evidence(st, i, head=False) and suffix[i] < limit:
-                return i
-        return None
-
-    def _tail_rules(self, st: _State) -> None:
-        """Rules that only apply at the end of the article (author bios, newsletter pitches):
-        walk back from the end of the document until a paragraph of prose they do not match."""
-        match = self.ruleset.match_tail
-        for line in reversed(st.doc.lines):
-            i = line.index
-            if line.blank or st.cut[i] is not None:
-                continue
-            rule = match(line.clean) if len(line.text) <= MAX_RULE_LINE else None
-            if rule is not None:
-                st.rule_hits[i] = rule
-                st.cut[i] = (rule.id, rule.description)
-                continue
-            f = st.feats[i]
-            if f is not None and f.kind in (H.GOOD, H.NEAR) and not f.list_item:
-                return
-
-    def _head_and_tail(self, st: _State, block) -> None:
-        if block is None:
-            return
-        first, last = block
-        lines = st.doc.lines
-        # Head: chrome up to the last line that is plain evidence of chrome; what follows it
-        # (the headline, a standfirst, a dateline) leads into the article and stays. A
-        # Markdown headline starts the article wherever it stands.
-        lead = self._head_end(st, first)
-        title = self._find_title(st, lead, first)
-        if title is not None and not st.feats[title].md_heading and any(
-                st.feats[i] is not None and st.cut[i] is None and st.feats[i].kind in (H.GOOD, H.NEAR)
-                for i in range(lead, title)):
-            title = None  # prose above it: a subheading inside the article, not the headline
-        st.title = title
-        if "heuristic.head" not in self._heuristic_off:
-            # Before the headline everything goes; between it and the text, only the lines
-            # that are themselves evidence of chrome (share bars, lone words).
-            for i in range(first):
-                if i == title or st.cut[i] is not None or lines[i].blank:
-                    continue
-                if (title is None and i < lead) or (title is not None and i < title) \
-                        or self._evidence(st, i, head=True):
-                    st.cut[i] = ("heuristic.head", HEURISTICS["heuristic.head"])
-        if title is not None and not self.keep_title and st.cut[title] is None:
-            st.cut[title] = ("heuristic.title", HEURISTICS["heuristic.title"])
-        # Tail: from the first plain evidence of chrome after the block, everything goes,
-        # with the headings just above it (the chrome's own headings).
-        if "heuristic.tail" in self._heuristic_off:
-            return
-        start = self._tail_start(st, first, last)
-        if start is None:
-            return
-        k, taken = start - 1, 0
-        while k > last and taken < 2:
-            f = st.feats[k]
-            if f is not None and st.cut[k] is None:
-                if f.kind not in (H.HEADING, H.SHORT) or f.list_item or f.terminal or f.words > 8:
-                    break
-                start, taken = k, taken + 1
-            k -= 1
-        for i in range(start, len(lines)):
-            if st.cut[i] is None and not lines[i].blank:
-                st.cut[i] = ("heuristic.tail", HEURISTICS["heuristic.tail"])
-
-    def _find_title(self, st: _State, lead: int, first: int) -> int | None:
-        """The headline, in order of confidence: a Markdown heading before the article; the
-        title-like line just above the article, looking back over bylines, dates and share
-        buttons (and over a standfirst, to the headline above it); the article's first line
-        when it reads as a headline; the first title-like line after the head's chrome."""
-        lines, feats = st.doc.lines, st.feats
-
-        def title_like(i: int, min_words: int) -> bool:
-            f = feats[i]
-            return (f is not None and st.cut[i] is None and f.kind in (H.HEADING, H.NEAR, H.GOOD)
-                    and min_words <= f.words <= 30 and not f.list_item and _wordy(lines[i].clean))
-
-        for i in range(first):
-            f = feats[i]
-            if title_like(i, 3) and f.md_heading and lines[i].text.lstrip().startswith(("# ", "## ")):
-                return i
-        found = self._title_above(st, first, title_like)
-        if found is not None:
-            return found
-        f = feats[first]
-        if (first == 0 or lead == first) and title_like(first, 3) and not f.terminal \
-                and f.words <= 20 and f.chars <= 150 and not lines[first].clean.endswith((":", "#ad")):
-            return first
-        for min_words in (4, 2):
-            for i in range(lead, first):
-                if title_like(i, min_words):
-                    return i
-        return None
-
-    def _title_above(self, st: _State, first: int, title_like) -> int | None:
-        """Look back from the article over bylines, dates and share buttons (at most six
-        lines): the nearest line long enough for a headline (five words or more), or the
-        one above it when the two stand together (headline and standfirst); failing that,
-        the nearest title-like line."""
-        lines, feats = st.doc.lines, st.feats
-        nearest, seen, i = None, 0, first - 1
-        while i >= 0 and seen < 6:
-            rule = st.rule_hits.get(i)
-            if lines[i].blank or (rule is not None and rule.category in self._NEAR_TITLE):
-                i -= 1
-                continue
-            if feats[i] is None or st.cut[i] is not None:
-                break
-            seen += 1
-            if title_like(i, 5):
-                above = i - 1
-                while above >= 0 and (lines[above].blank or above in st.rule_hits):
-                    above -= 1
-                if above >= 0 and title_like(above, 5) and not feats[above].terminal:
-                    return above
-                return i
-            if nearest is None and title_like(i, 3):
-                nearest = i
-            i -= 1
-        return nearest
 
     def _inside(self, st: _State, block) -> None:
         lines, feats, cut = st.doc.lines, st.feats, st.cut
