@@ -129,20 +129,22 @@ def run(bench: Path, sets: list[str] | None = None, ids: list[str] | None = None
             part_ids = [i for i in ids if part == "all" or half(i) == part]
             before = score([(texts.get(i, ""), gold[i]) for i in part_ids])
             after = score([(cleaned[i], gold[i]) for i in part_ids])
+            # Documents whose input held article text and whose cleaned text is empty.
+            emptied = sum(1 for i in part_ids if not cleaned[i].strip() and counts(texts.get(i, ""), gold[i])[0] > 0)
             rows.append({"set": label, "kind": kind, "part": part, "before": before, "after": after,
-                         "seconds": seconds})
+                         "seconds": seconds, "emptied": emptied})
     return rows
 
 
 def table(rows: list[dict], part: str = "all") -> str:
-    out = ["| input | kind | F1 in | F1 out | P in | P out | R in | R out | empty out |",
-           "|---|---|---|---|---|---|---|---|---|"]
+    out = ["| input | kind | F1 in | F1 out | P in | P out | R in | R out | empty in | emptied |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         if r["part"] != part:
             continue
         b, a = r["before"], r["after"]
         out.append(f"| {r['set']} | {r['kind']} | {b.f1:.3f} | **{a.f1:.3f}** | {b.precision:.3f} | "
-                   f"{a.precision:.3f} | {b.recall:.3f} | {a.recall:.3f} | {a.empty} |")
+                   f"{a.precision:.3f} | {b.recall:.3f} | {a.recall:.3f} | {b.empty} | {r['emptied']} |")
     return "\n".join(out)
 
 

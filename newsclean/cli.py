@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import inspect
 import os
 import signal
 import sys
@@ -141,14 +140,14 @@ def build_parser() -> argparse.ArgumentParser:
 # -- shared helpers -----------------------------------------------------------------------------
 
 def rules_label(cleaner) -> str:
-    return ",".join(f"{p.name}={p.version}" for p in cleaner.packs)
+    return cleaner.rules_version
 
 
 def cleaner_options(args) -> dict:
     options = {"disable": list(args.disable), "keep_title": args.keep_title}
     if args.rules:
         options["extra_rules"] = [str(Path(r).resolve()) for r in args.rules]
-    if args.lang and "lang" in inspect.signature(newsclean.Cleaner).parameters:
+    if args.lang:
         options["lang"] = args.lang
     return options
 
