@@ -17,6 +17,7 @@ from typing import Iterable, Iterator
 from . import heuristics as H
 from .context import HEURISTICS, ContextPasses, _State
 from .document import Document, Line, phrase_key
+from .language import detect
 from .result import Removal, Result
 from .rules import MAX_RULE_LINE, Rule, RulePack, RuleSet, builtin_packs, load_pack
 
@@ -90,14 +91,19 @@ class Cleaner(ContextPasses):
         if lang is not None:
             packs = [p for p in packs if "*" in p.languages or lang in p.languages]
         self.packs = packs
-        all_rules = [r for p in packs for r in p.rules
-                     if lang is None or "*" in r.languages or lang in r.languages]
+        all_rules = [r for p in packs for r in p.rules]
         known = {r.id for r in all_rules} | {r.category for r in all_rules} | {p.name for p in packs}
         known |= set(HEURISTICS) | {"heuristic"}
         unknown = sorted(set(self.disable) - known)
         if unknown:
             raise ValueError(f"disable: unknown rule, category, pack or heuristic: {', '.join(unknown)}")
-        self.ruleset = RuleSet(_selected(all_rules, set(self.disable)))
+        selected = _selected(all_rules, set(self.disable))
+        # One compiled rule set per language the packs name, plus one with every rule for
+        # documents whose language is not known; all built here, so a Cleaner never changes.
+        langs = sorted({x for r in selected for x in r.languages} - {"*"})
+        self._by_lang = {x: RuleSet([r for r in selected if "*" in r.languages or x in r.languages])
+                         for x in ([lang] if lang else langs)}
+        self.ruleset = self._by_lang[lang] if lang in self._by_lang else RuleSet(selected)
         self._heuristic_off = {h for h in HEURISTICS if h in self.disable or "heuristic" in self.disable}
 
     @property
@@ -123,7 +129,11 @@ class Cleaner(ContextPasses):
             raise TypeError(f"newsclean expects text as str, not {type(text).__name__}")
         if not text:
             return Result("")
-        st = _State(Document(text))
+        doc = Document(text)
+        st = _State(doc)
+        lang = self.lang or detect([line.text for line in doc.lines])
+        st.lang = lang
+        st.rules = self._by_lang.get(lang, self.ruleset)
         self._apply_rules(st)
         self._inline(st)
         self._classify(st)
@@ -161,7 +171,7 @@ class Cleaner(ContextPasses):
     # -- passes -----------------------------------------------------------------------
 
     def _apply_rules(self, st: _State) -> None:
-        match = self.ruleset.match_line
+        match = st.rules.match_line
         for line in st.doc.lines:
             if len(line.text) > MAX_RULE_LINE or not line.text.strip():
                 continue
@@ -233,7 +243,7 @@ class Cleaner(ContextPasses):
         return all(st.doc.lines[k].blank or st.cut[k] is not None for k in range(a + 1, b))
 
     def _inline(self, st: _State) -> None:
-        rs = self.ruleset
+        rs = st.rules
         for line in st.doc.lines:
             if st.cut[line.index] is not None or line.blank:
                 continue

@@ -27,7 +27,7 @@ HEURISTICS = {
 class _State:
     """Per-document working state shared by the passes."""
 
-    __slots__ = ("doc", "cut", "feats", "rule_hits", "title", "metadata", "inline")
+    __slots__ = ("doc", "cut", "feats", "rule_hits", "title", "metadata", "inline", "lang", "rules")
 
     def __init__(self, doc: Document):
         self.doc = doc
@@ -169,7 +169,7 @@ class ContextPasses:
     def _tail_rules(self, st: _State) -> None:
         """Rules that only apply at the end of the article (author bios, newsletter pitches):
         walk back from the end of the document until a paragraph of prose they do not match."""
-        match = self.ruleset.match_tail
+        match = st.rules.match_tail
         for line in reversed(st.doc.lines):
             i = line.index
             if line.blank or st.cut[i] is not None:

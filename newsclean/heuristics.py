@@ -13,21 +13,15 @@ Precision rule: a GOOD line inside the main block is never removed by a heuristi
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 
 from .document import Line, markdown_link_text_share
+from .language import ALL_FUNCTION_WORDS
 
 GOOD, NEAR, HEADING, SHORT, JUNK = "good", "near", "heading", "short", "junk"
 
 
-def _load_function_words() -> frozenset[str]:
-    data = tomllib.loads((resources.files("newsclean") / "data" / "function_words.toml").read_text("utf-8"))
-    return frozenset(w for words in data.values() for w in words.split())
-
-
-FUNCTION_WORDS = _load_function_words()
+FUNCTION_WORDS = ALL_FUNCTION_WORDS
 
 _TOKEN_STRIP = ".,;:!?\"'“”‘’()[]{}«»—–-…*_"
 _TERMINAL = ".!?。！？"
