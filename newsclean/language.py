@@ -7,6 +7,7 @@ sentence-likeness heuristic uses (`newsclean/data/function_words/<lang>.txt`).
 
 from __future__ import annotations
 
+import heapq
 import re
 from importlib import resources
 
@@ -16,6 +17,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LETTER = re.compile(r"[^\W\d_]")
+_NON_LATIN = re.compile(r"[\u0400-\u04ff\u0600-\u06ff\u0750-\u077f\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _STRIP = ".,;:!?\"'“”‘’()[]{}«»—–-…*_"
 
 
@@ -38,13 +40,13 @@ for _lang, _words in FUNCTION_WORDS_BY_LANG.items():
         _LANGS_OF[_w] = _LANGS_OF.get(_w, ()) + (_lang,)
 
 
-def detect(lines: list[str], sample_lines: int = 6, max_tokens: int = 400) -> str | None:
-    """The language of a document given its lines, or None when unsure."""
-    longest = sorted((l for l in lines if len(l) > 20), key=len, reverse=True)[:sample_lines]
-    sample = " ".join(longest)[:4000]
-    if not sample:
+def detect(lines: list[str], sample_lines: int = 4, max_tokens: int = 250) -> str | None:
+    """The language of a document given its lines, or None when unsure. Only its longest
+    lines are read (prose, not menus), so the cost does not grow with the document."""
+    sample = " ".join(heapq.nlargest(sample_lines, lines, key=len))[:2500]
+    if not sample.strip():
         return None
-    if not sample.isascii():
+    if not sample.isascii() and _NON_LATIN.search(sample):
         letters = len(_LETTER.findall(sample)) or 1
         if len(_KANA.findall(sample)) > 0.05 * letters:
             return "ja"
