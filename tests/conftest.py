@@ -12,8 +12,13 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
 
+def fixture_languages() -> list[str]:
+    return sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and any(p.glob("*.in.txt")))
+
+
 def fixture_pairs(lang: str | None = None) -> list[tuple[str, str, str]]:
-    """(name, input, expected) for every fixture pair, optionally of one language."""
+    """(name, input, expected) for every fixture pair, optionally of one language. The name
+    starts with the language: 'en/001-council-budget-vote'."""
     pairs = []
     for p in sorted(FIXTURES.glob(f"{lang or '*'}/*.in.txt")):
         out = p.with_name(p.name.replace(".in.txt", ".out.txt"))

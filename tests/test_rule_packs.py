@@ -11,7 +11,15 @@ from newsclean.rules import RulePackError, RuleSet, builtin_packs, load_pack
 from conftest import ARTICLE
 
 RULES = [r for p in builtin_packs() for r in p.rules]
-CLEANER = newsclean.Cleaner()
+CLEANERS: dict[str, newsclean.Cleaner] = {}
+
+
+def cleaner_for(rule) -> newsclean.Cleaner:
+    """A cleaner with the rule's own language (English for language-neutral rules)."""
+    lang = "en" if "*" in rule.languages else rule.languages[0]
+    if lang not in CLEANERS:
+        CLEANERS[lang] = newsclean.Cleaner(lang=lang)
+    return CLEANERS[lang]
 
 
 def test_rule_ids_are_unique_across_packs():
@@ -45,12 +53,12 @@ def test_examples_are_removed_from_an_article(rule):
     for example in rule.examples:
         if rule.scope in ("start", "end"):
             text = _article_with(example, 2)
-            out = CLEANER.clean(text)
+            out = cleaner_for(rule).clean(text)
             m = (RuleSet([rule]).match_start if rule.scope == "start" else RuleSet([rule]).match_end)(example)
             assert example[m.start:m.end].strip() not in out.split("\n\n")[2] or not example[m.start:m.end].strip()
             continue
         at = len(ARTICLE) if rule.scope in ("tail", "section") else 2
-        out = CLEANER.clean(_article_with(example, at))
+        out = cleaner_for(rule).clean(_article_with(example, at))
         assert example.strip() not in out.split("\n"), example
         for paragraph in ARTICLE:
             assert paragraph in out.split("\n"), (example, paragraph)
@@ -60,7 +68,7 @@ def test_examples_are_removed_from_an_article(rule):
 def test_counterexamples_survive_in_an_article(rule):
     for counter in rule.counterexamples:
         at = len(ARTICLE) if rule.scope == "tail" else 2
-        out = CLEANER.clean(_article_with(counter, at))
+        out = cleaner_for(rule).clean(_article_with(counter, at))
         assert counter in out.split("\n"), counter
 
 
@@ -112,3 +120,29 @@ def test_user_pack_adds_rules_and_disable_by_id_and_category(tmp_path):
 def test_disable_unknown_name_is_an_error():
     with pytest.raises(ValueError, match="no-such-rule"):
         newsclean.Cleaner(disable=["ad.no-such-rule"])
+
+
+def test_packs_do_not_fire_on_other_languages_articles():
+    """Each language's rules run over every other language's fixture articles (their
+    expected outputs) and cut nothing."""
+    from newsclean.document import clean_form
+    from conftest import fixture_pairs
+    by_lang: dict[str, list] = {}
+    for r in RULES:
+        for lang in r.languages:
+            if lang != "*":
+                by_lang.setdefault(lang, []).append(r)
+    sets = {lang: RuleSet(rules) for lang, rules in by_lang.items()}
+    for name, _, expected in fixture_pairs():
+        article_lang = name.split("/")[0]
+        for lang, rs in sets.items():
+            if lang == article_lang:
+                continue
+            for line in expected.split("\n"):
+                if not line.strip():
+                    continue
+                clean = clean_form(line)
+                assert rs.match_line(clean) is None, (lang, name, line)
+                assert rs.match_tail(clean) is None, (lang, name, line)
+                for m in (rs.match_start(line), rs.match_end(line)):
+                    assert m is None or m.end == m.start, (lang, name, line)
