@@ -41,11 +41,11 @@ class _State:
 
 
 
-def _wordy(clean: str) -> bool:
-    """Enough real words for a headline: not a date, a score line or a code."""
+def _wordy(clean: str, needed: int = 3) -> bool:
+    """Enough real words for a headline: not a date, a score line, an issue number."""
     if not clean.isascii() and H._CJK.search(clean):
         return True
-    return sum(1 for w in clean.split() if sum(c.isalpha() for c in w) >= 3) >= 3
+    return sum(1 for w in clean.split() if sum(c.isalpha() for c in w) >= 3) >= needed
 
 
 
@@ -198,11 +198,14 @@ class ContextPasses:
                 for i in range(lead, title)):
             title = None  # prose above it: a subheading inside the article, not the headline
         st.title = title
+        kicker = self._line_above_title(st, title) if title is not None else None
         if "heuristic.head" not in self._heuristic_off:
             # Before the headline everything goes; between it and the text, only the lines
-            # that are themselves evidence of chrome (share bars, lone words).
+            # that are themselves evidence of chrome (share bars, lone words). A headline-like
+            # line right above the headline stays: it may be the headline itself, above a
+            # standfirst taken for it, and a headline lost is worse than a label kept.
             for i in range(first):
-                if i == title or st.cut[i] is not None or lines[i].blank:
+                if i in (title, kicker) or st.cut[i] is not None or lines[i].blank:
                     continue
                 if (title is None and i < lead) or (title is not None and i < title) \
                         or self._evidence(st, i, head=True):
@@ -245,16 +248,44 @@ class ContextPasses:
             if title_like(i, 3) and f.md_heading and lines[i].text.lstrip().startswith(("# ", "## ")):
                 return i
         found = self._title_above(st, first, title_like)
-        if found is not None:
-            return found
         f = feats[first]
-        if (first == 0 or lead == first) and title_like(first, 3) and not f.terminal \
-                and f.words <= 20 and f.chars <= 150 and not lines[first].clean.endswith((":", "#ad")):
+        headline_sized = (title_like(first, 3) and f.words <= 20 and f.chars <= 150
+                          and not lines[first].clean.endswith((":", "#ad")))
+        if found is not None:
+            # A label of three or four words above an article whose first line is
+            # headline-sized: that first line is the headline, the label is chrome.
+            if feats[found].words <= 4 and headline_sized and f.words >= 6 and self._prose_follows(st, first):
+                return first
+            return found
+        if (first == 0 or lead == first) and headline_sized and not f.terminal:
             return first
         for min_words in (4, 2):
             for i in range(lead, first):
                 if title_like(i, min_words):
                     return i
+        return None
+
+    @staticmethod
+    def _prose_follows(st: _State, i: int) -> bool:
+        """Is the next kept line after i a paragraph of prose?"""
+        for k in range(i + 1, len(st.feats)):
+            f = st.feats[k]
+            if f is not None and st.cut[k] is None:
+                return f.kind == H.GOOD
+        return False
+
+    def _line_above_title(self, st: _State, title: int) -> int | None:
+        """The nearest line above the headline (over blanks and rule hits) when it reads as
+        a headline too: five real words or more, no final stop, not evidence of chrome."""
+        k = title - 1
+        while k >= 0 and (st.doc.lines[k].blank or k in st.rule_hits):
+            k -= 1
+        if k < 0 or st.cut[k] is not None or st.feats[k] is None:
+            return None
+        f = st.feats[k]
+        if f.kind in (H.HEADING, H.NEAR) and not f.terminal and not f.list_item and f.words <= 30 \
+                and _wordy(st.doc.lines[k].clean, 5) and not self._evidence(st, k, head=True):
+            return k
         return None
 
     def _title_above(self, st: _State, first: int, title_like) -> int | None:
@@ -276,7 +307,11 @@ class ContextPasses:
                 above = i - 1
                 while above >= 0 and (lines[above].blank or above in st.rule_hits):
                     above -= 1
-                if above >= 0 and title_like(above, 5) and not feats[above].terminal:
+                # A standfirst reads like a sentence or runs long; a headline above it is
+                # shorter and has no final stop.
+                standfirst = feats[i].terminal or feats[i].words >= 12
+                if standfirst and above >= 0 and title_like(above, 5) and not feats[above].terminal \
+                        and _wordy(lines[above].clean, 5):
                     return above
                 return i
             if nearest is None and title_like(i, 3):
