@@ -198,7 +198,9 @@ class ContextPasses:
                 for i in range(lead, title)):
             title = None  # prose above it: a subheading inside the article, not the headline
         st.title = title
-        kicker = self._line_above_title(st, title) if title is not None else None
+        kicker = None
+        if title is not None and not st.feats[title].md_heading:
+            kicker = self._line_above_title(st, title)
         if "heuristic.head" not in self._heuristic_off:
             # Before the headline everything goes; between it and the text, only the lines
             # that are themselves evidence of chrome (share bars, lone words). A headline-like
