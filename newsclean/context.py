@@ -161,10 +161,23 @@ class ContextPasses:
             suffix[i] = running
         block_mass = sum(feats[i].chars for i in good if first <= i <= last)
         limit = max(300, block_mass // 4)
+        # A chrome line followed only by sentences (a live blog's last short entries) is a
+        # chrome line, not the start of the page's tail: its own rule cuts it, the rest stays.
+        chrome_after = [False] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            f = feats[i]
+            marks = self._evidence(st, i, head=False) or (
+                f is not None and st.cut[i] is None and f.kind in (H.HEADING, H.SHORT) and not f.terminal)
+            chrome_after[i] = chrome_after[i + 1] or marks
         for i in range(last + 1, n):
-            if self._evidence(st, i, head=False) and suffix[i] < limit:
+            if self._evidence(st, i, head=False) and suffix[i] < limit \
+                    and (chrome_after[i + 1] or i + 1 >= n or not self._live_after(st, i)):
                 return i
         return None
+
+    @staticmethod
+    def _live_after(st: _State, i: int) -> bool:
+        return any(f is not None and st.cut[k] is None for k, f in enumerate(st.feats[i + 1:], start=i + 1))
 
     def _tail_rules(self, st: _State) -> None:
         """Rules that only apply at the end of the article (author bios, newsletter pitches):

@@ -117,10 +117,16 @@ GOOD_OFFSET = 0.0
 CHROME_RULE_SCORE = -30.0
 
 
+# Items of a list cost little: lists are common in articles (chrome lists are mostly links).
+LIST_ITEM_SCORE = -3.0
+
+
 def line_score(f: Features) -> float:
     if f.kind == GOOD:
         s = float(min(f.chars, 600)) - GOOD_OFFSET
         return s / 4 if f.list_item else s
+    if f.list_item and f.kind in (HEADING, SHORT, NEAR):
+        return LIST_ITEM_SCORE
     return _SCORE[f.kind]
 
 
