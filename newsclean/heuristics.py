@@ -24,7 +24,7 @@ GOOD, NEAR, HEADING, SHORT, JUNK = "good", "near", "heading", "short", "junk"
 FUNCTION_WORDS = ALL_FUNCTION_WORDS
 
 _TOKEN_STRIP = ".,;:!?\"'“”‘’()[]{}«»—–-…*_"
-_TERMINAL = ".!?。！？"
+_TERMINAL = ".!?。！？؟۔।"
 _CLOSERS = "\"'”’»)]」』"
 # Scripts written without spaces between words: count characters, not spaces.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -62,9 +62,13 @@ def features(line: Line) -> Features:
     clean = line.clean
     tokens = clean.split()
     words = len(tokens)
+    chars = len(clean)
     if not clean.isascii() and _CJK.search(clean):
+        # Chinese and Japanese write no spaces: two characters make about a word, and a
+        # character carries about as much as two Latin letters.
         cjk = len(_CJK.findall(clean))
         words = max(words, words - 1 + cjk // 2)
+        chars += cjk
     terminal = ends_sentence(clean)
     # The share of function words only matters for lines that do not end like a sentence;
     # the first 60 words tell it well enough.
@@ -77,7 +81,7 @@ def features(line: Line) -> Features:
     linked, total = markdown_link_text_share(text) if "](" in text else (0, 1)
     marked = text[:1] in _MARKER_START  # only then can it be a list item or a heading
     return Features(
-        chars=len(clean),
+        chars=chars,
         words=words,
         terminal=terminal,
         function_share=share,
