@@ -59,14 +59,26 @@ class ContextPasses:
     def _main_block(self, st: _State) -> tuple[int, int] | None:
         """The densest run of prose; lines cut by rules of page-chrome categories count
         against it, those of in-article categories (ads, embeds, credits) are neutral."""
-        idx, scores = [], []
+        idx, scores, kinds = [], [], []
         for i, f in enumerate(st.feats):
             if f is not None and st.cut[i] is None:
                 idx.append(i)
                 scores.append(H.line_score(f))
+                kinds.append(f.kind)
             elif i in st.rule_hits and st.rule_hits[i].category not in self._NEAR_TITLE:
                 idx.append(i)
                 scores.append(H.CHROME_RULE_SCORE)
+                kinds.append(None)  # a rule hit: transparent for the neighbourhood of prose
+        # A paragraph of prose standing alone between headlines is a teaser's summary more
+        # often than an article's paragraph: it weighs less than prose in a run.
+        prev_kind = None
+        for k in range(len(idx)):
+            if kinds[k] is None:
+                continue
+            nxt = next((kinds[j] for j in range(k + 1, len(idx)) if kinds[j] is not None), None)
+            if kinds[k] == H.GOOD and prev_kind != H.GOOD and nxt != H.GOOD:
+                scores[k] *= H.ISOLATED_PROSE_WEIGHT
+            prev_kind = kinds[k]
         return H.main_block(idx, scores)
 
     def _sections(self, st: _State, block) -> None:
@@ -114,11 +126,13 @@ class ContextPasses:
         """Is line i plain evidence of page chrome (a rule hit, links, symbols, a lone word)?"""
         rule = st.rule_hits.get(i)
         if rule is not None:
+            if rule.category == "related" and rule.scope == "line":
+                return False  # a one-line teaser ('Read more: ...') stands between paragraphs
             return rule.category not in (self._NEAR_TITLE if head else self._IN_ARTICLE)
         f = st.feats[i]
         if f is None:
             return False
-        return (f.kind == H.JUNK and not f.image_only) or (head and f.kind == H.SHORT)
+        return (f.kind == H.JUNK and not f.image_only) or (head and f.kind == H.SHORT and not f.list_item)
 
     def _head_end(self, st: _State, first: int) -> int:
         """Where the head's chrome ends: the prefix before the article in which lines that
@@ -219,11 +233,15 @@ class ContextPasses:
             # that are themselves evidence of chrome (share bars, lone words). A headline-like
             # line right above the headline stays: it may be the headline itself, above a
             # standfirst taken for it, and a headline lost is worse than a label kept.
+            # Once prose has begun below the headline, what follows is the article's.
+            prose_seen = False
             for i in range(first):
                 if i in (title, kicker) or st.cut[i] is not None or lines[i].blank:
                     continue
-                if (title is None and i < lead) or (title is not None and i < title) \
-                        or self._evidence(st, i, head=True):
+                before = (title is None and i < lead) or (title is not None and i < title)
+                if not before and st.feats[i] is not None and st.feats[i].kind in (H.GOOD, H.NEAR):
+                    prose_seen = True
+                if before or (not prose_seen and self._evidence(st, i, head=True)):
                     st.cut[i] = ("heuristic.head", HEURISTICS["heuristic.head"])
         if title is not None and not self.keep_title and st.cut[title] is None:
             st.cut[title] = ("heuristic.title", HEURISTICS["heuristic.title"])

@@ -121,6 +121,7 @@ GOOD_OFFSET = 0.0
 CHROME_RULE_SCORE = -30.0
 
 
+ISOLATED_PROSE_WEIGHT = 0.3
 # Items of a list cost little: lists are common in articles (chrome lists are mostly links).
 LIST_ITEM_SCORE = -3.0
 
