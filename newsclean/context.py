@@ -175,19 +175,26 @@ class ContextPasses:
             suffix[i] = running
         block_mass = sum(feats[i].chars for i in good if first <= i <= last)
         limit = max(300, block_mass // 4)
-        # A chrome line followed only by sentences (a live blog's last short entries) is a
-        # chrome line, not the start of the page's tail: its own rule cuts it, the rest stays.
-        chrome_after = [False] * (n + 1)
-        for i in range(n - 1, -1, -1):
-            f = feats[i]
-            marks = self._evidence(st, i, head=False) or (
-                f is not None and st.cut[i] is None and f.kind in (H.HEADING, H.SHORT) and not f.terminal)
-            chrome_after[i] = chrome_after[i + 1] or marks
+        # A chrome line followed by article content (a sentence, a list, a live blog's next
+        # entry) is a chrome line, not the start of the page's tail: its own rule cuts it.
         for i in range(last + 1, n):
-            if self._evidence(st, i, head=False) and suffix[i] < limit \
-                    and (chrome_after[i + 1] or i + 1 >= n or not self._live_after(st, i)):
+            if self._evidence(st, i, head=False) and suffix[i] < limit and self._chrome_follows(st, i):
                 return i
         return None
+
+    def _chrome_follows(self, st: _State, i: int) -> bool:
+        """Is the next non-blank line after i chrome too (or is there none)?"""
+        for k in range(i + 1, len(st.doc.lines)):
+            if st.doc.lines[k].blank:
+                continue
+            if self._evidence(st, k, head=False):
+                return True
+            f = st.feats[k]
+            if f is None or st.cut[k] is not None:
+                continue
+            return f.kind in (H.HEADING, H.SHORT) and not f.terminal and not f.list_item \
+                and not st.doc.lines[k].clean.endswith(":")
+        return True
 
     @staticmethod
     def _live_after(st: _State, i: int) -> bool:
