@@ -183,17 +183,26 @@ class ContextPasses:
         return None
 
     def _chrome_follows(self, st: _State, i: int) -> bool:
-        """Is the next non-blank line after i chrome too (or is there none)?"""
+        """Is what follows line i chrome too: the next two lines chrome-like (evidence,
+        or headline-like lines with no final stop), or nothing at all? A heading followed by
+        a paragraph is the article's structure, not a list of teasers."""
+        seen = 0
         for k in range(i + 1, len(st.doc.lines)):
             if st.doc.lines[k].blank:
                 continue
             if self._evidence(st, k, head=False):
-                return True
+                if seen == 0:
+                    return True  # chrome right after chrome (a share bar, a footer)
+                continue
             f = st.feats[k]
             if f is None or st.cut[k] is not None:
                 continue
-            return f.kind in (H.HEADING, H.SHORT) and not f.terminal and not f.list_item \
-                and not st.doc.lines[k].clean.endswith(":")
+            if not (f.kind in (H.HEADING, H.SHORT) and not f.terminal and not f.list_item
+                    and not st.doc.lines[k].clean.endswith(":")):
+                return False
+            seen += 1
+            if seen == 2:
+                return True
         return True
 
     @staticmethod

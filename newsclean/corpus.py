@@ -8,9 +8,9 @@
 * Output and rejects are written to temporary files in the output's directory and renamed
   into place only when the whole input has been read; on any error or interruption the
   temporary files are removed and nothing appears under the output's name.
-* With more than one worker, batches of records go through a `multiprocessing` pool with
-  `imap` (ordered). A semaphore bounds the batches in flight, so memory stays flat however
-  long the input is (`Pool.imap` alone would read the whole input ahead of the workers).
+* With more than one worker, batches of records go to a process pool, at most a few per
+  worker in flight, and come back in input order, so memory stays flat however long the
+  input is. A worker that dies breaks the run with an error instead of a hang.
 """
 
 from __future__ import annotations
@@ -238,36 +238,69 @@ def _results(reader: LineReader, spec: JobSpec, workers: int) -> Iterator[list[t
             yield process_batch(batch)
         return
     import multiprocessing
-    window = threading.Semaphore(workers * IN_FLIGHT_PER_WORKER)
-    stop = threading.Event()
-    failure: list[BaseException] = []
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
 
-    def feed():  # consumed by the pool's task-handler thread
-        try:
-            for batch in batches:
-                while not window.acquire(timeout=0.1):
-                    if stop.is_set():
-                        return
-                if stop.is_set():
-                    return
-                yield batch
-        except Exception as exc:  # reported by the main thread once the pool has drained
-            failure.append(exc)
-
-    pool = multiprocessing.get_context().Pool(workers, initializer=init_worker, initargs=(spec, True))
+    # A signal must not raise inside the pool's machinery (an exception there, with one of
+    # its locks held, can deadlock the shutdown): while the pool runs, SIGINT and SIGTERM
+    # only note themselves, and the loop acts on them between batches. A worker that dies
+    # (killed, out of memory) breaks the pool with an error instead of a hang.
+    pending: list[int] = []
+    saved = _defer_signals(pending)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(),
+                               initializer=init_worker, initargs=(spec, True))
+    inflight: deque = deque()
     try:
-        for outcomes in pool.imap(process_batch, feed(), chunksize=1):
-            window.release()
+        for batch in batches:
+            inflight.append(pool.submit(process_batch, batch))
+            if len(inflight) >= workers * IN_FLIGHT_PER_WORKER:
+                outcomes = inflight.popleft().result()
+                if pending:
+                    break
+                yield outcomes
+        while inflight and not pending:
+            outcomes = inflight.popleft().result()
+            if pending:
+                break
             yield outcomes
-        if failure:
-            raise failure[0]
-        pool.close()
+        if pending:
+            raise _Interrupted(pending[0])
+        pool.shutdown(wait=True)
     except BaseException:
-        stop.set()
-        pool.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
         raise
     finally:
-        pool.join()
+        _restore_signals(saved)
+        if pending:
+            _deliver(pending[0], saved)
+
+
+class _Interrupted(Exception):
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _defer_signals(pending: list[int]) -> dict:
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    saved = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        saved[signum] = signal.signal(signum, lambda n, frame: pending.append(n))
+    return saved
+
+
+def _restore_signals(saved: dict) -> None:
+    for signum, handler in saved.items():
+        signal.signal(signum, handler)
+
+
+def _deliver(signum: int, saved: dict) -> None:
+    """Raise the interruption the way the handler in force before the pool would have."""
+    handler = saved.get(signum)
+    if callable(handler):
+        handler(signum, None)
+    raise KeyboardInterrupt
 
 
 # -- atomic output ----------------------------------------------------------------------------

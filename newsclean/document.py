@@ -14,6 +14,7 @@ _SPACE_LIKE = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u200
 _INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _SPACE_RE = re.compile(f"[{_SPACE_LIKE}]")
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+_ODD_RE = re.compile(f"[{_SPACE_LIKE}{_INVISIBLE}]")
 
 # Markdown decoration that does not change what a line says.
 _MD_LEAD = re.compile(r"^(?:\s*(?:#{1,6}(?=\s)|>|[*+\-•·▪►▸◦‣]\s|\d{1,3}[.)]\s))+")
@@ -36,6 +37,8 @@ def fold(s: str) -> str:
     """Map space-like characters to a space and drop invisible ones."""
     if s.isascii():
         return s.replace("\t", " ") if "\t" in s else s
+    if _ODD_RE.search(s) is None:
+        return s
     return _INVISIBLE_RE.sub("", _SPACE_RE.sub(" ", s))
 
 
@@ -56,7 +59,10 @@ def strip_markdown(s: str) -> str:
 
 def clean_form(raw: str) -> str:
     """What a line says, for regular-expression rules: folded, Markdown removed, spaces collapsed."""
-    return " ".join(strip_markdown(fold(raw)).split())
+    s = strip_markdown(fold(raw))
+    if "  " in s or "\n" in s or "\t" in s or s[:1] == " " or s[-1:] == " ":
+        return " ".join(s.split())
+    return s
 
 
 def prefix_key(clean: str) -> str:

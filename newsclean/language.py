@@ -40,10 +40,10 @@ for _lang, _words in FUNCTION_WORDS_BY_LANG.items():
         _LANGS_OF[_w] = _LANGS_OF.get(_w, ()) + (_lang,)
 
 
-def detect(lines: list[str], sample_lines: int = 4, max_tokens: int = 250) -> str | None:
+def detect(lines: list[str], sample_lines: int = 3, max_tokens: int = 150) -> str | None:
     """The language of a document given its lines, or None when unsure. Only its longest
     lines are read (prose, not menus), so the cost does not grow with the document."""
-    sample = " ".join(heapq.nlargest(sample_lines, lines, key=len))[:2500]
+    sample = " ".join(heapq.nlargest(sample_lines, lines, key=len))[:1500]
     if not sample.strip():
         return None
     if not sample.isascii() and _NON_LATIN.search(sample):
