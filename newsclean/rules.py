@@ -41,6 +41,7 @@ _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*{]"
 # the bound keeps the cost of a line independent of its length.
 MAX_RULE_LINE = 400
 _WORD = re.compile(r"\w+")
+_GATE_WORD = re.compile(r"\w[\w'’-]*")
 _GATE_STRIP = "\"'“”‘’«»()[]{}.,;:!?¡¿…*_"
 _BUCKET_STEP = 40
 _LENGTH_BUCKETS = tuple(range(_BUCKET_STEP, MAX_RULE_LINE + 1, _BUCKET_STEP))
@@ -253,9 +254,10 @@ class _LineMatcher:
         for rule in rules:
             if rule.pattern is not None and rule.requires:
                 for need in rule.requires:
-                    table = self.gated_words if _WORD.fullmatch(need) else self.gated_strings
+                    table = self.gated_words if _GATE_WORD.fullmatch(need) else self.gated_strings
                     table.setdefault(need, []).append(rule)
         self.gated = bool(self.gated_words or self.gated_strings)
+        self._gate_strings = tuple(self.gated_strings.items())
         self.max_gated_line = max((r.max_chars or MAX_RULE_LINE for rs in self.gated_words.values() for r in rs),
                                   default=0)
         self.max_gated_line = max([self.max_gated_line] + [r.max_chars or MAX_RULE_LINE
@@ -280,10 +282,7 @@ class _LineMatcher:
             self.buckets.append(_alternation(fitting, r"(?:{})"))
 
     def _patterns_for(self, n: int):
-        for limit, bucket in zip(_LENGTH_BUCKETS, self.buckets):
-            if n <= limit:
-                return bucket
-        return None, []
+        return self.buckets[(n - 1) // _BUCKET_STEP] if 0 < n <= MAX_RULE_LINE else (None, [])
 
     def match(self, clean: str) -> Rule | None:
         n = len(clean)
@@ -313,7 +312,7 @@ class _LineMatcher:
             if gw:
                 for word in gw.keys() & {t.strip(_GATE_STRIP) for t in key.split()}:
                     candidates += gw[word]
-            for need, gated in self.gated_strings.items():
+            for need, gated in self._gate_strings:
                 if need in key:
                     candidates += gated
             tried = set()
