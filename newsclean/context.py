@@ -49,6 +49,11 @@ def _wordy(clean: str, needed: int = 3) -> bool:
 
 
 
+# A related-stories box lists a handful of stories; a heading over a longer list (a deals
+# roundup under "Don't miss:") introduces article content: the section stops there.
+MAX_SECTION_ITEMS = 12
+
+
 class ContextPasses:
     """Passes that revise lines by their context (mixed into Cleaner)."""
 
@@ -91,10 +96,13 @@ class ContextPasses:
             if rule.scope != "section" or i <= block[0]:
                 continue
             j = i + 1
-            prose_run = 0
+            prose_run = items = 0
             while j < len(lines):
                 f = st.feats[j]
                 if rule.until == "prose" and f is not None and st.cut[j] is None:
+                    items += 1
+                    if items > MAX_SECTION_ITEMS:
+                        break  # a longer list under the heading is the article's own
                     if f.kind == H.GOOD and not f.list_item:
                         prose_run += 1
                         if prose_run >= 2 or f.chars >= 400:
@@ -102,7 +110,7 @@ class ContextPasses:
                     elif f.kind != H.NEAR or f.list_item:
                         prose_run = 0
                 j += 1
-            end = j if j >= len(lines) else self._rewind(st, i, j)
+            end = j if j >= len(lines) or items > MAX_SECTION_ITEMS else self._rewind(st, i, j)
             for k in range(i + 1, end):
                 if st.cut[k] is None and not lines[k].blank:
                     st.cut[k] = (rule.id, f"Under the '{lines[i].clean}' heading: {rule.description}")
