@@ -120,13 +120,20 @@ def run(bench: Path, sets: list[str] | None = None, ids: list[str] | None = None
     jobs = [(label, load_json(bench / rel), kind) for label, rel, kind in chosen if (bench / rel).is_file()]
     if no_harm:
         jobs.append(("no-harm (gold)", gold, "gold"))
+    from .language import detect
+    non_en = {i for i in ids if detect(gold[i].split("\n")) not in ("en", None)}
     rows = []
     for label, texts, kind in jobs:
         t0 = time.perf_counter()
         cleaned = {i: cleaner.clean(texts.get(i, "")) for i in ids}
         seconds = time.perf_counter() - t0
-        for part in ("all", "tune", "check"):
-            part_ids = [i for i in ids if part == "all" or half(i) == part]
+        for part in ("all", "tune", "check", "non-en"):
+            if part == "non-en":
+                part_ids = [i for i in ids if i in non_en]
+            else:
+                part_ids = [i for i in ids if part == "all" or half(i) == part]
+            if not part_ids:
+                continue
             before = score([(texts.get(i, ""), gold[i]) for i in part_ids])
             after = score([(cleaned[i], gold[i]) for i in part_ids])
             # Documents whose input held article text and whose cleaned text is empty.
@@ -145,6 +152,16 @@ def table(rows: list[dict], part: str = "all") -> str:
         b, a = r["before"], r["after"]
         out.append(f"| {r['set']} | {r['kind']} | {b.f1:.3f} | **{a.f1:.3f}** | {b.precision:.3f} | "
                    f"{a.precision:.3f} | {b.recall:.3f} | {a.recall:.3f} | {b.empty} | {r['emptied']} |")
+    return "\n".join(out)
+
+
+def group_table(rows: list[dict], part: str) -> str:
+    out = ["| input | docs | F1 in | F1 out | P in | P out | R in | R out |", "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        if r["part"] == part:
+            b, a = r["before"], r["after"]
+            out.append(f"| {r['set']} | {b.docs} | {b.f1:.3f} | **{a.f1:.3f}** | {b.precision:.3f} | {a.precision:.3f} | "
+                       f"{b.recall:.3f} | {a.recall:.3f} |")
     return "\n".join(out)
 
 
@@ -169,6 +186,8 @@ def report(rows: list[dict]) -> str:
         "(the gold has no headlines), all other options default.",
         "", "Whole set:", "", table(rows, "all"), "",
         "Tune and check halves (fixed split by a hash of the page id):", "", halves_table(rows), "",
+        "Pages whose gold is not in English (language detected from the gold text):", "",
+        group_table(rows, "non-en"), "",
     ])
 
 
@@ -190,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench", help="the scrapinghub folder (default: $NEWSCLEAN_BENCH or ../shared/bench/scrapinghub)")
     ap.add_argument("--set", action="append", dest="sets", help="only this input set (repeatable)")
-    ap.add_argument("--part", choices=["all", "tune", "check"], default="all", help="which half to print")
+    ap.add_argument("--part", choices=["all", "tune", "check", "non-en"], default="all",
+                    help="which part to print: the whole set, a half, or the non-English pages")
     ap.add_argument("--write", action="store_true", help="write the tables into BENCHMARKS.md")
     args = ap.parse_args(argv)
     bench = find_bench(args.bench)

@@ -8,10 +8,14 @@ the per-document `_State`.
 
 from __future__ import annotations
 
+import re
+
 from . import heuristics as H
 from .document import Document
 from .result import empty_metadata
 from .rules import MAX_RULE_LINE, Rule
+
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
 
 HEURISTICS = {
     "heuristic.head": "Before the article's main block, and not its title.",
@@ -42,9 +46,15 @@ class _State:
 
 
 def _wordy(clean: str, needed: int = 3) -> bool:
-    """Enough real words for a headline: not a date, a score line, an issue number."""
-    if not clean.isascii() and H._CJK.search(clean):
-        return True
+    """Enough real words for a headline: not a date, a score line, an issue number, a
+    site name. Chinese and Japanese count two characters a word; Korean words of two
+    syllables are words."""
+    if not clean.isascii():
+        cjk = len(H._CJK.findall(clean))
+        if cjk:
+            return cjk >= 2 * needed + 2
+        if _HANGUL.search(clean):
+            return sum(1 for w in clean.split() if sum(c.isalpha() for c in w) >= 2) >= needed
     return sum(1 for w in clean.split() if sum(c.isalpha() for c in w) >= 3) >= needed
 
 

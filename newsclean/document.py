@@ -24,7 +24,8 @@ _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
 _SPACES = re.compile(r"\s+")
 
 # Punctuation and symbols trimmed from both ends of a phrase key.
-KEY_TRIM = " .,:;!?¡¿…|/\\-–—_=+*#>»«›‹•·▪►▸◦‣→←↑↓▶◀()[]{}\"'“”‘’„‚`~^"
+KEY_TRIM = (" .,:;!?¡¿…|/\\-–—_=+*#>»«›‹•·▪►▸◦‣→←↑↓▶◀()[]{}\"'“”‘’„‚`~^"
+            "：；，、。！？（）【】「」『』《》〈〉〔〕［］｛｝・～…　")  # and their full-width forms
 
 
 def normalise_newlines(text: str) -> list[str]:

@@ -95,8 +95,10 @@ def features(line: Line) -> Features:
 
 def classify(f: Features) -> str:
     """A line's class from its own features, without context."""
-    if f.image_only or not f.letters:
+    if f.image_only:
         return JUNK
+    if not f.letters:
+        return SHORT  # a number or a date: a table cell more often than chrome
     if f.link_share > 0.8:
         return JUNK
     if f.md_heading:

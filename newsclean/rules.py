@@ -42,6 +42,7 @@ _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*{]"
 MAX_RULE_LINE = 400
 _WORD = re.compile(r"\w+")
 _GATE_WORD = re.compile(r"\w[\w'’-]*")
+_NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _GATE_STRIP = "\"'“”‘’«»()[]{}.,;:!?¡¿…*_"
 _BUCKET_STEP = 40
 _LENGTH_BUCKETS = tuple(range(_BUCKET_STEP, MAX_RULE_LINE + 1, _BUCKET_STEP))
@@ -254,7 +255,9 @@ class _LineMatcher:
         for rule in rules:
             if rule.pattern is not None and rule.requires:
                 for need in rule.requires:
-                    table = self.gated_words if _GATE_WORD.fullmatch(need) else self.gated_strings
+                    # Scripts without spaces have no words to look up: their needs are substrings.
+                    word = _GATE_WORD.fullmatch(need) and not _NO_SPACE_SCRIPT.search(need)
+                    table = self.gated_words if word else self.gated_strings
                     table.setdefault(need, []).append(rule)
         self.gated = bool(self.gated_words or self.gated_strings)
         self._gate_strings = tuple(self.gated_strings.items())
@@ -294,8 +297,11 @@ class _LineMatcher:
             if rule is not None:
                 return rule
         if self.prefix_re is not None and n <= self.max_prefix_line:
-            m = self.prefix_re.match(key.lstrip(KEY_TRIM))
-            if m is not None:
+            lead = key.lstrip(KEY_TRIM)
+            m = self.prefix_re.match(lead)
+            # A prefix rule needs something after its prefix: a line that is only the
+            # prefix ('Related:') is a heading, for the phrase and section rules.
+            if m is not None and lead[m.end():].strip(KEY_TRIM):
                 rule = self.prefix_map[m.group(0)]
                 if n <= (rule.max_chars or 200):
                     return rule

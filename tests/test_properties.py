@@ -83,7 +83,7 @@ def documents(draw):
     head = [_disguise(draw, draw(anywhere)) for _ in range(draw(st.integers(0, 3)))]
     # Between paragraphs means before the last paragraph of prose: chrome after it is the
     # page's tail, which ends the article (a list the article closes with included).
-    last_prose = max((k for k, p in enumerate(paras) if len(p) >= 80 and p.rstrip()[-1:] in '.!?"”’'), default=0)
+    last_prose = max((k for k, p in enumerate(paras) if len(p) >= 80 and p.rstrip()[-1:] in '.!?"”’。！？」'), default=0)
     body = [paras[0]]
     for k, p in enumerate(paras[1:], start=1):
         if k <= last_prose and draw(st.integers(0, 6)) == 0:
