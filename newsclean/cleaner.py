@@ -19,7 +19,7 @@ from .context import HEURISTICS, ContextPasses, _State
 from .document import Document, Line, phrase_key
 from .language import detect
 from .result import Removal, Result
-from .rules import MAX_RULE_LINE, Rule, RulePack, RuleSet, builtin_packs, load_pack
+from .rules import MAX_RULE_LINE, Rule, RulePack, RuleSet, builtin_packs, compiled, load_pack
 
 
 # A dateline at the start of the first paragraph: 'BEIJING —', 'DES MOINES, Iowa —'.
@@ -97,14 +97,21 @@ class Cleaner(ContextPasses):
         unknown = sorted(set(self.disable) - known)
         if unknown:
             raise ValueError(f"disable: unknown rule, category, pack or heuristic: {', '.join(unknown)}")
-        selected = _selected(all_rules, set(self.disable))
-        # One compiled rule set per language the packs name, plus one with every rule for
-        # documents whose language is not known; all built here, so a Cleaner never changes.
-        langs = sorted({x for r in selected for x in r.languages} - {"*"})
-        self._by_lang = {x: RuleSet([r for r in selected if "*" in r.languages or x in r.languages])
-                         for x in ([lang] if lang else langs)}
-        self.ruleset = self._by_lang[lang] if lang in self._by_lang else RuleSet(selected)
+        self._selected = tuple(_selected(all_rules, set(self.disable)))
+        # One compiled rule set per language, made on first use and shared by every Cleaner
+        # with the same selection (compiled() caches them per process); documents whose
+        # language is not known get every rule.
+        self._langs = frozenset(x for r in self._selected for x in r.languages) - {"*"}
+        self._by_lang: dict[str, RuleSet] = {}
+        self.ruleset = compiled(self._selected) if lang is None else self._rules_for(lang)
         self._heuristic_off = {h for h in HEURISTICS if h in self.disable or "heuristic" in self.disable}
+
+    def _rules_for(self, lang: str) -> RuleSet:
+        found = self._by_lang.get(lang)
+        if found is None:  # a benign race: compiled() hands every thread the same RuleSet
+            found = compiled(r for r in self._selected if "*" in r.languages or lang in r.languages)
+            self._by_lang[lang] = found
+        return found
 
     @property
     def rules_version(self) -> str:
@@ -133,7 +140,7 @@ class Cleaner(ContextPasses):
         st = _State(doc)
         lang = self.lang or detect([line.text for line in doc.lines])
         st.lang = lang
-        st.rules = self._by_lang.get(lang, self.ruleset)
+        st.rules = self._rules_for(lang) if lang in self._langs else self.ruleset
         self._apply_rules(st)
         self._inline(st)
         self._classify(st)

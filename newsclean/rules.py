@@ -14,7 +14,9 @@ number of rules.
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -44,8 +46,8 @@ _WORD = re.compile(r"\w+")
 _GATE_WORD = re.compile(r"\w[\w'’-]*")
 _NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _GATE_STRIP = "\"'“”‘’«»()[]{}.,;:!?¡¿…*_"
-_BUCKET_STEP = 40
-_LENGTH_BUCKETS = tuple(range(_BUCKET_STEP, MAX_RULE_LINE + 1, _BUCKET_STEP))
+# Line lengths at which the set of patterns that may match changes (upper bounds).
+_LENGTH_BUCKETS = (40, 80, 120, 160, 240, MAX_RULE_LINE)
 # Inline rules look at this many characters at the start or the end of a paragraph.
 INLINE_WINDOW = 240
 
@@ -204,14 +206,35 @@ def load_pack(path: str | Path) -> RulePack:
 
 
 def builtin_packs() -> list[RulePack]:
-    """The packs shipped with newsclean, in a stable order."""
+    """The packs shipped with newsclean, in a stable order (parsed once per process)."""
+    return list(_builtin_packs())
+
+
+@functools.lru_cache(maxsize=1)
+def _builtin_packs() -> tuple[RulePack, ...]:
     root = resources.files("newsclean") / "packs"
     packs = []
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
         if entry.name.endswith(".toml"):
             data = tomllib.loads(entry.read_text(encoding="utf-8"))
             packs.append(parse_pack(data, f"newsclean/packs/{entry.name}"))
-    return packs
+    return tuple(packs)
+
+
+_compiled: dict[tuple, "RuleSet"] = {}
+_compiled_lock = threading.Lock()
+
+
+def compiled(rules: Iterable[Rule]) -> "RuleSet":
+    """A RuleSet for these rules, compiled once per process and shared (it is immutable)."""
+    key = tuple(rules)
+    with _compiled_lock:
+        found = _compiled.get(key)
+    if found is None:
+        found = RuleSet(key)
+        with _compiled_lock:
+            found = _compiled.setdefault(key, found)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,12 +303,20 @@ class _LineMatcher:
         # Patterns grouped by the longest line they may match, so that a long line is tried
         # only against the few rules that allow long lines.
         self.buckets = []
+        lower = 0
         for limit in _LENGTH_BUCKETS:
-            fitting = [r for r in patterns if (r.max_chars or MAX_RULE_LINE) >= limit - _BUCKET_STEP]
+            fitting = [r for r in patterns if (r.max_chars or MAX_RULE_LINE) > lower]
             self.buckets.append(_alternation(fitting, r"(?:{})"))
+            lower = limit
+        self._bucket_of = [0] * (MAX_RULE_LINE + 1)
+        k = 0
+        for n in range(1, MAX_RULE_LINE + 1):
+            while n > _LENGTH_BUCKETS[k]:
+                k += 1
+            self._bucket_of[n] = k
 
     def _patterns_for(self, n: int):
-        return self.buckets[(n - 1) // _BUCKET_STEP] if 0 < n <= MAX_RULE_LINE else (None, [])
+        return self.buckets[self._bucket_of[n]] if 0 < n <= MAX_RULE_LINE else (None, [])
 
     def match(self, clean: str) -> Rule | None:
         n = len(clean)
