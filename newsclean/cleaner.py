@@ -103,8 +103,17 @@ class Cleaner(ContextPasses):
         # language is not known get every rule.
         self._langs = frozenset(x for r in self._selected for x in r.languages) - {"*"}
         self._by_lang: dict[str, RuleSet] = {}
-        self.ruleset = compiled(self._selected) if lang is None else self._rules_for(lang)
+        self._all: RuleSet | None = None
         self._heuristic_off = {h for h in HEURISTICS if h in self.disable or "heuristic" in self.disable}
+
+    @property
+    def ruleset(self) -> RuleSet:
+        """The rules this Cleaner uses: its language's, or all of them without a language."""
+        if self.lang is not None:
+            return self._rules_for(self.lang)
+        if self._all is None:
+            self._all = compiled(self._selected)
+        return self._all
 
     def _rules_for(self, lang: str) -> RuleSet:
         found = self._by_lang.get(lang)
