@@ -318,6 +318,8 @@ class ContextPasses:
         f = feats[first]
         headline_sized = (title_like(first, 3) and f.words <= 20 and f.chars <= 150
                           and not lines[first].clean.endswith((":", "#ad")))
+        if headline_sized and not f.terminal and f.kind == H.NEAR and self._prose_follows(st, first):
+            return first  # a long headline with many function words opened the block
         if found is not None:
             # A label of three or four words above an article whose first line is
             # headline-sized: that first line is the headline, the label is chrome.

@@ -23,7 +23,7 @@ GOOD, NEAR, HEADING, SHORT, JUNK = "good", "near", "heading", "short", "junk"
 
 FUNCTION_WORDS = ALL_FUNCTION_WORDS
 
-_TOKEN_STRIP = ".,;:!?\"'“”‘’()[]{}«»—–-…*_"
+_TOKEN_STRIP = ".,;:!?\"'“”‘’()[]{}«»—–-…*_،؛؟，。！？：；、（）「」『』《》"
 _TERMINAL = ".!?。！？؟۔।"
 _CLOSERS = "\"'”’»)]」』"
 # Scripts written without spaces between words: count characters, not spaces.
@@ -129,6 +129,8 @@ LIST_ITEM_SCORE = -3.0
 
 
 def line_score(f: Features) -> float:
+    if f.kind == NEAR and not f.terminal:
+        return 0.0  # a long headline with many function words: not prose, not chrome
     if f.kind == GOOD:
         s = float(min(f.chars, 600)) - GOOD_OFFSET
         return s / 4 if f.list_item else s

@@ -18,7 +18,7 @@ _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LETTER = re.compile(r"[^\W\d_]")
 _NON_LATIN = re.compile(r"[\u0400-\u04ff\u0600-\u06ff\u0750-\u077f\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_STRIP = ".,;:!?\"'“”‘’()[]{}«»—–-…*_"
+_STRIP = ".,;:!?\"'“”‘’()[]{}«»—–-…*_،؛؟，。！？：；、（）「」『』《》"
 
 
 def _load() -> dict[str, frozenset[str]]:

@@ -43,9 +43,10 @@ _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*{]"
 # the bound keeps the cost of a line independent of its length.
 MAX_RULE_LINE = 400
 _WORD = re.compile(r"\w+")
+_APOSTROPHE = re.compile(r"['’]")
 _GATE_WORD = re.compile(r"\w[\w'’-]*")
 _NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_GATE_STRIP = "\"'“”‘’«»()[]{}.,;:!?¡¿…*_"
+_GATE_STRIP = "\"'“”‘’«»()[]{}.,;:!?¡¿…*_،؛؟，。！？：；、（）「」『』《》"
 # Line lengths at which the set of patterns that may match changes (upper bounds).
 _LENGTH_BUCKETS = (40, 80, 120, 160, 240, MAX_RULE_LINE)
 # Inline rules look at this many characters at the start or the end of a paragraph.
@@ -347,7 +348,10 @@ class _LineMatcher:
             candidates: list[Rule] = []
             gw = self.gated_words
             if gw:
-                for word in gw.keys() & {t.strip(_GATE_STRIP) for t in key.split()}:
+                tokens = {t.strip(_GATE_STRIP) for t in key.split()}
+                if "'" in key or "’" in key:  # elisions: l'application, dell'app
+                    tokens |= {part for t in tokens for part in _APOSTROPHE.split(t)}
+                for word in gw.keys() & tokens:
                     candidates += gw[word]
             for need, gated in self._gate_strings:
                 if need in key:
@@ -395,7 +399,7 @@ class RuleSet:
         if self.start_re is None:
             return None
         window = text[:INLINE_WINDOW]
-        if self._start_needs and not any(n in window for n in self._start_needs):
+        if self._start_needs and not any(n in window.casefold() for n in self._start_needs):
             return None
         m = self.start_re.match(window)
         if m is None:
@@ -410,7 +414,7 @@ class RuleSet:
             return None
         offset = max(0, len(text) - INLINE_WINDOW)
         window = text[offset:]
-        if self._end_needs and not any(n in window for n in self._end_needs):
+        if self._end_needs and not any(n in window.casefold() for n in self._end_needs):
             return None
         m = self.end_re.search(window)
         if m is None:

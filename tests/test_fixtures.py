@@ -16,7 +16,6 @@ PAIRS = fixture_pairs()
 KNOWN_GAPS = {
     "en/009-wholepage-ferry-service-cut": "a newsletter pitch with no generic phrase ('The week's news ..., every Sunday.') follows its name",
     "en/019-newsletter-startup-business": "a column name stands above the byline and the headline below it; the column name is taken for the headline",
-    "en/035-reuters-glacier-melt-long": "a two-word section label sits right above a headline that reads as a sentence",
     "en/045-wholepage-saltcombe-sea-wall-repairs": "a promo for the paper's own product follows the last paragraph, with no generic phrase",
     "en/048-markdown-extracted-riverside-fare-freeze": "a byline without 'By' ('Name, transit reporter') under the standfirst",
     "en/049-wholepage-harrow-lane-juniors-pitch": "a time-first date ('17:40 Tuesday 14 May 2024') and an awards promo with no generic phrase",
