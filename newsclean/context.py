@@ -308,7 +308,8 @@ class ContextPasses:
         def title_like(i: int, min_words: int) -> bool:
             f = feats[i]
             return (f is not None and st.cut[i] is None and f.kind in (H.HEADING, H.NEAR, H.GOOD)
-                    and min_words <= f.words <= 30 and not f.list_item and _wordy(lines[i].clean))
+                    and min_words <= f.words <= 20 and not f.list_item and _wordy(lines[i].clean)
+                    and not lines[i].clean.endswith(":"))
 
         for i in range(first):
             f = feats[i]
@@ -336,11 +337,18 @@ class ContextPasses:
 
     @staticmethod
     def _prose_follows(st: _State, i: int) -> bool:
-        """Is the next kept line after i a paragraph of prose?"""
+        """Does a paragraph of prose follow line i, past at most two short sentences (a
+        standfirst) and the bylines and dates that rules cut?"""
+        near = 0
         for k in range(i + 1, len(st.feats)):
             f = st.feats[k]
-            if f is not None and st.cut[k] is None:
-                return f.kind == H.GOOD
+            if f is None or st.cut[k] is not None:
+                continue
+            if f.kind == H.GOOD:
+                return True
+            if f.kind != H.NEAR or near == 2:
+                return False
+            near += 1
         return False
 
     def _line_above_title(self, st: _State, title: int) -> int | None:

@@ -129,8 +129,6 @@ LIST_ITEM_SCORE = -3.0
 
 
 def line_score(f: Features) -> float:
-    if f.kind == NEAR and not f.terminal:
-        return 0.0  # a long headline with many function words: not prose, not chrome
     if f.kind == GOOD:
         s = float(min(f.chars, 600)) - GOOD_OFFSET
         return s / 4 if f.list_item else s
