@@ -8,11 +8,12 @@
 from __future__ import annotations
 
 from .cleaner import HEURISTICS, Cleaner
+from .html import analyze_html, clean_html
 from .result import Removal, Result
 from .rules import Rule, RulePack, RulePackError
 
 __version__ = "0.1.0"
-__all__ = ["clean", "analyze", "Cleaner", "Result", "Removal", "Rule", "RulePack", "RulePackError",
+__all__ = ["clean", "analyze", "clean_html", "analyze_html", "Cleaner", "Result", "Removal", "Rule", "RulePack", "RulePackError",
            "HEURISTICS", "__version__"]
 
 _default: Cleaner | None = None

@@ -99,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Clean text from files (or stdin) to stdout, or to DIR with -o.")
     p.add_argument("files", nargs="*", metavar="FILE", help="text files; none or '-' reads stdin")
     p.add_argument("-o", "--output", metavar="DIR", help="write one file per input into DIR (same name)")
-    p.add_argument("--html", action="store_true", help="the input is HTML (not available yet)")
+    p.add_argument("--html", action="store_true",
+                   help="the input is an HTML page (any declared or detectable encoding): "
+                        "extract its article, then clean it")
     _add_cleaner_options(p)
 
     p = sub.add_parser("jsonl", help="clean a field of every JSON Lines record", formatter_class=fmt,
@@ -112,7 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--field", default="text", help="the field to clean (default: text)")
     p.add_argument("--meta-field", metavar="NAME",
                    help="add NAME: {removed, metadata, version, rules} to every record")
-    p.add_argument("--html-field", metavar="NAME", help="read HTML from NAME (not available yet)")
+    p.add_argument("--html-field", metavar="NAME",
+                   help="read an HTML page from NAME, write its cleaned article text to --field")
     p.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, metavar="N",
                    help="worker processes (default: the number of CPUs; 1 runs in-process)")
     p.add_argument("--strict", action="store_true", help="exit 3 if any line was rejected")
@@ -211,7 +214,12 @@ def cmd_clean(args) -> int:
     code = EXIT_OK
     for path in files:  # a missing or unwritable file is reported; the others are still cleaned
         try:
-            out = clean(_read_text(path))
+            try:
+                out = clean(_read_text(path))
+            except ValueError as exc:  # HTML that cannot be read: binary, too large, too deep
+                if not args.html:
+                    raise
+                raise CliError(f"{path}: {exc}", EXIT_IO) from None
             data = _encode(out + "\n") if out else b""
             if outdir is None:
                 sys.stdout.buffer.write(data)
