@@ -7,8 +7,9 @@
 
 from __future__ import annotations
 
+import functools
+
 from .cleaner import HEURISTICS, Cleaner
-from .html import analyze_html, clean_html
 from .result import Removal, Result
 from .rules import Rule, RulePack, RulePackError
 
@@ -16,21 +17,40 @@ __version__ = "0.1.0"
 __all__ = ["clean", "analyze", "clean_html", "analyze_html", "Cleaner", "Result", "Removal", "Rule", "RulePack", "RulePackError",
            "HEURISTICS", "__version__"]
 
-_default: Cleaner | None = None
+@functools.lru_cache(maxsize=32)
+def _cleaner(options: tuple = ()) -> Cleaner:
+    """One Cleaner per set of options, built once (rules compile on first use)."""
+    return Cleaner(**dict(options))
 
 
-def _cleaner() -> Cleaner:
-    global _default
-    if _default is None:
-        _default = Cleaner()
-    return _default
+def _cleaner_for(options: dict) -> Cleaner:
+    if not options:
+        return _cleaner()
+    try:
+        key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
+        hash(key)
+    except TypeError:
+        return Cleaner(**options)  # unhashable options (a generator of paths): no caching
+    return _cleaner(key)
 
 
 def clean(text: str, **options) -> str:
     """The article in `text`, without the site's chrome. Options as for `Cleaner`."""
-    return (Cleaner(**options) if options else _cleaner()).clean(text)
+    return _cleaner_for(options).clean(text)
 
 
 def analyze(text: str, **options) -> Result:
     """Like `clean`, with every removal explained and the metadata found."""
-    return (Cleaner(**options) if options else _cleaner()).analyze(text)
+    return _cleaner_for(options).analyze(text)
+
+
+def clean_html(html, url=None, **options) -> str:
+    """The article of an HTML page (str or bytes), cleaned. See newsclean.html."""
+    from .html import clean_html as impl  # imported on first use: trafilatura is heavy
+    return impl(html, url=url, **options)
+
+
+def analyze_html(html, url=None, **options) -> Result:
+    """Like `clean_html`, with every removal explained and the page's metadata."""
+    from .html import analyze_html as impl
+    return impl(html, url=url, **options)

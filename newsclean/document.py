@@ -115,6 +115,10 @@ class Line:
 _BLOCK_START = re.compile(r"^\s{0,3}(?:#{1,6}\s|>|[*+\-•·]\s|\d{1,3}[.)]\s|\||!\[|```)")
 
 
+# Lines that a wrapped paragraph never continues: images and headings.
+_NO_CONTINUATION = re.compile(r"^\s{0,3}(?:!\[|\[!\[|#{1,6}\s)")
+
+
 def is_hard_wrapped(lines: list[str]) -> bool:
     """Was the text wrapped at a fixed width (as html2text does at 78 columns)? Then a
     paragraph spans several lines, and line-by-line judgement would see fragments."""
@@ -147,7 +151,8 @@ class Document:
         prev_len = 0
         for i, raw in enumerate(raw_lines):
             joins = (self.wrapped and lines and prev_len >= 45 and raw.strip()
-                     and not _BLOCK_START.match(raw) and not lines[-1].blank)
+                     and not _BLOCK_START.match(raw) and not lines[-1].blank
+                     and not _NO_CONTINUATION.match(lines[-1].raw))
             if joins:
                 unit = lines[-1]
                 unit.raw += "\n" + raw
