@@ -124,15 +124,23 @@ def test_clean_options_reach_the_cleaner(tmp_path):
     assert p.stdout.decode() == Cleaner(disable=["ad"], keep_title=False).clean(PAGE) + "\n"
 
 
-@pytest.mark.skipif(hasattr(newsclean, "clean_html"), reason="clean_html exists: --html is live")
-def test_html_is_reserved(tmp_path):
+def test_html_input(tmp_path):
+    body = "".join(f"<p>{p}</p>" for p in PAGE.split("\n\n")[1:4])
+    html = (f"<html><head><title>T</title></head><body><nav><a href='/'>Home</a> <a href='/x'>World</a></nav>"
+            f"<article><h1>A headline for the test page</h1>{body}</article>"
+            f"<footer>© 2024 Example Media Group. All rights reserved.</footer></body></html>")
     f = tmp_path / "page.html"
-    f.write_text("<p>Hello</p>", encoding="utf-8")
+    f.write_text(html, encoding="utf-8")
     p = run("clean", "--html", f)
-    assert p.returncode == 2 and b"HTML" in p.stderr
-    p = run("jsonl", "--html-field", "html", f, "-o", tmp_path / "o.jsonl")
-    assert p.returncode == 2 and b"HTML" in p.stderr
-    assert not (tmp_path / "o.jsonl").exists()
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.decode() == newsclean.clean_html(html) + "\n"
+    assert "All rights reserved" not in p.stdout.decode()
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, [{"id": 1, "html": html}])
+    p = run("jsonl", "--html-field", "html", "--field", "text", src, "-o", tmp_path / "o.jsonl")
+    assert p.returncode == 0, p.stderr
+    rec = json.loads((tmp_path / "o.jsonl").read_text(encoding="utf-8"))
+    assert rec["text"] == newsclean.clean_html(html) and rec["html"] == html
 
 
 # -- jsonl -------------------------------------------------------------------------------------
