@@ -115,7 +115,7 @@ class ContextPasses:
                         break  # a longer list under the heading is the article's own
                     if f.kind == H.GOOD and not f.list_item:
                         prose_run += 1
-                        if prose_run >= 2 or f.chars >= 400:
+                        if prose_run >= 2 or f.chars >= 250:
                             break
                     elif f.kind != H.NEAR or f.list_item:
                         prose_run = 0
