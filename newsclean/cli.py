@@ -32,6 +32,7 @@ examples:
   newsclean explain page.txt                    every line, with the rule that cut it
   newsclean explain --json page.txt
   newsclean rules --lang en --category social
+  newsclean report crawl.jsonl --url-field url --sample 2000 -o report.html
   newsclean clean --disable social --disable heuristic.tail --rules site.toml page.txt
 
 exit codes: 0 ok (rejected records included), 1 input/output error, 2 usage error,
@@ -137,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--heuristics", action="store_true", help="also list the heuristics")
 
     sub.add_parser("bench", add_help=False, help="run the benchmark (newsclean bench --help)")
+    sub.add_parser("report", add_help=False,
+                   help="an HTML audit report of what was cut across a corpus (newsclean report --help)")
     return parser
 
 
@@ -410,6 +413,9 @@ def main(argv: list[str] | None = None) -> int:
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     try:
+        if argv and argv[0] == "report":  # its own parser and exit codes: newsclean.report.main
+            from . import report
+            return report.main(argv[1:])
         if argv and argv[0] == "bench":  # everything after 'bench' belongs to the benchmark
             return cmd_bench(argv[1:])
         args = build_parser().parse_args(argv)
