@@ -65,7 +65,7 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def _positive(value: str) -> int:
+def positive_int(value: str) -> int:
     try:
         n = int(value)
     except ValueError:
@@ -75,7 +75,7 @@ def _positive(value: str) -> int:
     return n
 
 
-def _add_cleaner_options(p: argparse.ArgumentParser) -> None:
+def add_cleaner_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("cleaner options")
     g.add_argument("--disable", action="append", default=[], metavar="ID|CATEGORY",
                    help="switch off a rule, category, pack or heuristic (repeatable)")
@@ -103,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", action="store_true",
                    help="the input is an HTML page (any declared or detectable encoding): "
                         "extract its article, then clean it")
-    _add_cleaner_options(p)
+    add_cleaner_options(p)
 
     p = sub.add_parser("jsonl", help="clean a field of every JSON Lines record", formatter_class=fmt,
                        epilog=EPILOG, description=(
@@ -117,18 +117,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="add NAME: {removed, metadata, version, rules} to every record")
     p.add_argument("--html-field", metavar="NAME",
                    help="read an HTML page from NAME, write its cleaned article text to --field")
-    p.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, metavar="N",
+    p.add_argument("--workers", type=positive_int, default=os.cpu_count() or 1, metavar="N",
                    help="worker processes (default: the number of CPUs; 1 runs in-process)")
     p.add_argument("--strict", action="store_true", help="exit 3 if any line was rejected")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary line")
-    _add_cleaner_options(p)
+    add_cleaner_options(p)
 
     p = sub.add_parser("explain", help="show every line and why it was cut", formatter_class=fmt,
                        epilog=EPILOG, description="Print every input line: '- [rule] text    # reason' for a\n"
                        "removed line, '~ [rule] te[-cut-]xt    # reason' for an inline cut, '  text' if kept.")
     p.add_argument("file", metavar="FILE", help="a text file, or '-' for stdin")
     p.add_argument("--json", action="store_true", help="print {text, removed, metadata, version, rules}")
-    _add_cleaner_options(p)
+    add_cleaner_options(p)
 
     p = sub.add_parser("rules", help="list the rules", formatter_class=fmt, epilog=EPILOG,
                        description="One rule per line, tab-separated: id, category, languages, description.")

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import gzip
 import random
-import signal
 import socket
 import time
-from contextlib import contextmanager
 
 import pytest
 
 import newsclean
+from conftest import time_limit
 from newsclean import html as H
 
 PARAS = [
@@ -39,18 +38,9 @@ def page(body: str | None = None, head: str = "", title: str = "Council approves
     return f"<!DOCTYPE html><html><head><title>{title}</title>{head}</head><body>{body}</body></html>"
 
 
-@contextmanager
 def limit(seconds: int = 30):
     """Fail instead of hanging: generous, it only catches runaway inputs."""
-    def handler(signum, frame):
-        raise TimeoutError(f"took longer than {seconds}s")
-    old = signal.signal(signal.SIGALRM, handler)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
+    return time_limit(seconds)
 
 
 def assert_article(text: str) -> None:
