@@ -138,13 +138,22 @@ class Cleaner(ContextPasses):
     # -- public API -------------------------------------------------------------------
 
     def clean(self, text: str) -> str:
-        return self.analyze(text).text
+        st = self._run(text)
+        return "" if st is None else self._assemble(st)
 
     def analyze(self, text: str) -> Result:
+        st = self._run(text)
+        if st is None:
+            return Result("")
+        self._metadata(st)
+        return Result(self._assemble(st), self._removals(st), st.metadata)
+
+    def _run(self, text: str) -> _State | None:
+        """The passes that decide what stays; None for empty text."""
         if not isinstance(text, str):
             raise TypeError(f"newsclean expects text as str, not {type(text).__name__}")
         if not text:
-            return Result("")
+            return None
         doc = Document(text)
         st = _State(doc)
         lang = self.lang or detect([line.text for line in doc.lines])
@@ -159,8 +168,7 @@ class Cleaner(ContextPasses):
         block = self._main_block(st)
         self._head_and_tail(st, block)
         self._inside(st, block)
-        self._metadata(st, block)
-        return Result(self._assemble(st), self._removals(st), st.metadata)
+        return st
 
     def clean_many(self, texts: Iterable[str], workers: int = 1, batch: int = 64) -> Iterator[str]:
         """Clean an iterable of texts, yielding results in input order. With workers > 1,
@@ -274,7 +282,7 @@ class Cleaner(ContextPasses):
             if cuts:
                 st.inline[line.index] = cuts
 
-    def _metadata(self, st: _State, block) -> None:
+    def _metadata(self, st: _State) -> None:
         md, lines = st.metadata, st.doc.lines
         if st.title is not None:
             md["title"] = lines[st.title].clean
