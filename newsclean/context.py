@@ -24,7 +24,6 @@ HEURISTICS = {
     "heuristic.link-only": "A line made only of links or images carries no article text.",
     "heuristic.repeated": "A short line that recurs in the document is a label, not article text.",
     "heuristic.teaser-list": "A run of headline-like lines inside the text is a list of teasers.",
-    "heuristic.section": "Inside a chrome section opened by a comments or related heading.",
 }
 
 

@@ -117,8 +117,6 @@ def classify(f: Features) -> str:
 
 # Scores for the main-block search: prose adds its length, everything else costs a little.
 _SCORE = {NEAR: 8.0, HEADING: -12.0, SHORT: -6.0, JUNK: -30.0}
-# What a paragraph of prose must outweigh: teaser summaries under headlines are short.
-GOOD_OFFSET = 0.0
 # A line cut by a rule of a category that never occurs inside an article text.
 CHROME_RULE_SCORE = -30.0
 
@@ -130,7 +128,7 @@ LIST_ITEM_SCORE = -3.0
 
 def line_score(f: Features) -> float:
     if f.kind == GOOD:
-        s = float(min(f.chars, 600)) - GOOD_OFFSET
+        s = float(min(f.chars, 600))
         return s / 4 if f.list_item else s
     if f.list_item and f.kind in (HEADING, SHORT, NEAR):
         return LIST_ITEM_SCORE
