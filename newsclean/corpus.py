@@ -198,6 +198,8 @@ def process_record(name: str, lineno: int, raw: bytes) -> tuple:
         rec = json.loads(s)
     except json.JSONDecodeError as exc:
         return _reject(name, lineno, raw, f"invalid JSON: {exc.msg} at column {exc.colno}")
+    except ValueError as exc:  # e.g. an integer longer than Python converts
+        return _reject(name, lineno, raw, f"invalid JSON: {exc}")
     except RecursionError:
         return _reject(name, lineno, raw, "invalid JSON: nested too deeply")
     if not isinstance(rec, dict):

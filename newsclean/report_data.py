@@ -108,6 +108,9 @@ def read_jsonl(paths: Iterable[str], field: str = "text", url_field: str | None 
         except json.JSONDecodeError as exc:
             yield Reject(src, f"invalid JSON: {exc.msg} at column {exc.colno}", _raw_text(raw))
             continue
+        except ValueError as exc:  # e.g. an integer longer than Python converts
+            yield Reject(src, f"invalid JSON: {exc}", _raw_text(raw))
+            continue
         except RecursionError:
             yield Reject(src, "invalid JSON: nested too deeply", _raw_text(raw))
             continue

@@ -118,10 +118,19 @@ def _check_pattern(pattern: str, source: str, rid: str) -> re.Pattern:
         if name not in METADATA_GROUPS + ("cut",):
             raise _err(source, rid, f"unknown named group {name!r}; allowed: "
                        f"{', '.join(METADATA_GROUPS + ('cut',))}")
+    if re.search(r"(?<!\\)\(\?\(", pattern):
+        raise _err(source, rid, "conditional groups (?(...)...) are not supported in patterns")
     try:
-        return re.compile(pattern, re.IGNORECASE)
+        compiled = re.compile(pattern, re.IGNORECASE)
+        # The rule is also compiled inside the combined matchers, as (?:pattern): global
+        # flags like (?s) in front are only valid at the very start of a whole expression.
+        re.compile(f"(?:{_strip_named(pattern)})", re.IGNORECASE)
+        return compiled
     except re.error as exc:
-        raise _err(source, rid, f"invalid regular expression: {exc}") from None
+        raise _err(source, rid, f"invalid regular expression (global flags such as (?s) "
+                   f"must be written as scoped groups (?s:...)): {exc}") from None
+    except (OverflowError, RecursionError) as exc:
+        raise _err(source, rid, f"regular expression too large or too deeply nested: {exc}") from None
 
 
 _RULE_KEYS = {"id", "description", "scope", "phrases", "prefixes", "pattern", "max_chars",
@@ -201,6 +210,10 @@ def load_pack(path: str | Path) -> RulePack:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise RulePackError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise RulePackError(f"{path}: not UTF-8 text: {exc}") from None
+    except RecursionError:
+        raise RulePackError(f"{path}: nested too deeply to read") from None
     except OSError as exc:
         raise RulePackError(f"{path}: cannot read rule pack: {exc}") from None
     return parse_pack(data, str(path))

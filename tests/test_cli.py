@@ -491,3 +491,18 @@ def test_clean_many_keeps_order():
     cleaner = Cleaner()
     texts = [page(i) for i in range(150)]
     assert list(cleaner.clean_many(texts, workers=2)) == [cleaner.clean(t) for t in texts]
+
+
+def test_an_integer_too_long_to_convert_is_a_reject_not_an_abort(tmp_path):
+    """Found by fuzzing: json.loads raises ValueError (not JSONDecodeError) for integers of
+    more than 4,300 digits, which used to abort the whole run."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "' + PAGE.replace("\n", "\\n").replace('"', '\\"') + '"}\n'
+                   + '{"text": "x", "n": ' + "9" * 5000 + "}\n"
+                   + '{"text": "Second record."}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    p = run("jsonl", src, "-o", out, "--workers", "1")
+    assert p.returncode == 0, p.stderr
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+    rejects = (tmp_path / "out.rejects.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(rejects) == 1 and json.loads(rejects[0])["line"] == 2

@@ -146,3 +146,26 @@ def test_packs_do_not_fire_on_other_languages_articles():
                 assert rs.match_tail(clean) is None, (lang, name, line)
                 for m in (rs.match_start(line), rs.match_end(line)):
                     assert m is None or m.end == m.start, (lang, name, line)
+
+
+@pytest.mark.parametrize("pattern, message", [
+    ("(?s)chrome.*", "global flags"),
+    ("a{4294967296}", "too large"),
+    ("(?P<cut>x)?(?(cut)y|z)", "conditional groups"),
+    ("(" * 1200 + "a" + ")" * 1200, ""),
+])
+def test_patterns_that_would_break_the_matchers_are_refused(tmp_path, pattern, message):
+    """Found by fuzzing: each used to pass validation and then break, or crash the loader."""
+    path = tmp_path / "bad.toml"
+    path.write_text('[pack]\nname = "p"\n[[rules]]\nid = "ad.x"\ndescription = "d"\n'
+                    f"pattern = '''{pattern}'''\nexamples = [\"x\"]\n", encoding="utf-8")
+    with pytest.raises(RulePackError) as err:
+        newsclean.Cleaner(extra_rules=path)
+    assert str(path) in str(err.value) and "ad.x" in str(err.value) and message in str(err.value)
+
+
+def test_pack_that_is_not_utf8_names_its_file(tmp_path):
+    path = tmp_path / "latin1.toml"
+    path.write_bytes('[pack]\nname = "café"\n'.encode("latin-1"))
+    with pytest.raises(RulePackError, match="latin1.toml"):
+        load_pack(path)
