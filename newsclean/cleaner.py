@@ -195,11 +195,8 @@ class Cleaner(ContextPasses):
     # -- passes -----------------------------------------------------------------------
 
     def _apply_rules(self, st: _State) -> None:
-        match = st.rules.match_line
-        for line in st.doc.lines:
-            if len(line.text) > MAX_RULE_LINE or not line.text.strip():
-                continue
-            rule = match(line.clean)
+        lines = [line for line in st.doc.lines if len(line.text) <= MAX_RULE_LINE and not line.blank]
+        for line, rule in zip(lines, st.rules.match_lines([line.clean for line in lines])):
             if rule is not None:
                 st.rule_hits[line.index] = rule
                 st.cut[line.index] = (rule.id, rule.description)

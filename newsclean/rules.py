@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import functools
 import re
+import re._constants as _sre_c
+import re._parser as _sre
 import threading
 import tomllib
 from dataclasses import dataclass, field
@@ -43,10 +45,10 @@ _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*{]"
 # the bound keeps the cost of a line independent of its length.
 MAX_RULE_LINE = 400
 _WORD = re.compile(r"\w+")
-_APOSTROPHE = re.compile(r"['’]")
 _GATE_WORD = re.compile(r"\w[\w'’-]*")
 _NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _GATE_STRIP = "\"'“”‘’«»()[]{}.,;:!?¡¿…*_،؛؟，。！？：；、（）「」『』《》"
+_APOSTROPHE = re.compile(r"['’]")
 # Line lengths at which the set of patterns that may match changes (upper bounds).
 _LENGTH_BUCKETS = (40, 80, 120, 160, 240, MAX_RULE_LINE)
 # Inline rules look at this many characters at the start or the end of a paragraph.
@@ -263,6 +265,164 @@ def _strip_named(pattern: str) -> str:
     return _NAMED_GROUP.sub("(?:", pattern)
 
 
+def _uncaptured(pattern: str) -> str:
+    """The pattern with every capturing group made non-capturing. In a long alternation,
+    capturing groups are costly: the engine saves all their marks at every branch."""
+    out: list[str] = []
+    i, n, in_class = 0, len(pattern), False
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            out.append(c)
+            i += 1
+            for literal in ("^", "]"):  # '[^]...]' and '[]...]': a first ']' is literal
+                if pattern.startswith(literal, i):
+                    out.append(literal)
+                    i += 1
+            continue
+        elif c == "(" and not pattern.startswith("(?", i):
+            c = "(?:"
+        elif c == "(" and pattern.startswith("(?P<", i):
+            out.append("(?:")
+            i = pattern.index(">", i) + 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+# What one of these may start with, case-insensitively: re's own case equivalences (such as
+# 's' and 'ſ') besides lower and upper case.
+try:
+    from re._compiler import _ignorecase_fixes as _FIXES
+except ImportError:  # pragma: no cover - other Pythons: lower and upper case only
+    _FIXES = {}
+_MAX_CLASS = 2000  # character classes larger than this count as 'anything'
+_SPACES_SET = frozenset(" \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0")
+
+
+def _folds(chars: set[str]) -> set[str]:
+    out = set()
+    for c in chars:
+        if c.isdecimal():
+            out.add("0")
+            continue
+        for v in (c, c.lower(), c.upper()):
+            low = v.lower()[:1]
+            out.add(low)
+            out.update(chr(f).lower()[:1] for f in _FIXES.get(ord(low), ()))
+    return out
+
+
+def _first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters (lower-cased) a match of the pattern can start with, or None when
+    that is not known or could be anything; an empty match counts as 'anything'."""
+    try:
+        parsed = _sre.parse(pattern, re.IGNORECASE)
+    except Exception:  # noqa: BLE001 - unknown shapes only lose the optimisation
+        return None
+    chars, nullable = _firsts(list(parsed))
+    if chars is None or nullable:
+        return None
+    return frozenset(_folds(chars))
+
+
+def _firsts(items) -> tuple[set[str] | None, bool]:
+    acc: set[str] = set()
+    for op, av in items:
+        chars, nullable = _first_of(op, av)
+        if chars is None:
+            return None, False
+        acc |= chars
+        if not nullable:
+            return acc, False
+    return acc, True
+
+
+def _first_of(op, av) -> tuple[set[str] | None, bool]:
+    c = _sre_c
+    if op is c.LITERAL:
+        return {chr(av)}, False
+    if op is c.IN:
+        chars: set[str] = set()
+        for kind, value in av:
+            if kind is c.LITERAL:
+                chars.add(chr(value))
+            elif kind is c.RANGE and value[1] - value[0] < _MAX_CLASS:
+                chars.update(map(chr, range(value[0], value[1] + 1)))
+            elif kind is c.CATEGORY and value is c.CATEGORY_SPACE:
+                chars |= _SPACES_SET
+            elif kind is c.CATEGORY and value is c.CATEGORY_DIGIT:
+                chars.add("0")  # every decimal digit is keyed as '0'
+            else:
+                return None, False
+        return chars, False
+    if op is c.BRANCH:
+        acc, any_nullable = set(), False
+        for branch in av[1]:
+            chars, nullable = _firsts(list(branch))
+            if chars is None:
+                return None, False
+            acc |= chars
+            any_nullable |= nullable
+        return acc, any_nullable
+    if op is c.SUBPATTERN:
+        return _firsts(list(av[3]))
+    if op is c.ATOMIC_GROUP:
+        return _firsts(list(av))
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        chars, nullable = _firsts(list(av[2]))
+        return chars, nullable or av[0] == 0
+    if op is c.AT or op in (c.ASSERT, c.ASSERT_NOT):
+        return set(), True  # zero width: a look-around only narrows what may follow
+    return None, False  # any character, a negated class, a category, a look-around...
+
+
+class _Alternation:
+    """Rules tried together. The rules a line may match are picked by its first character;
+    one regular expression without groups finds whether any of them matches (rarely), then
+    they are tried one by one, in order, to say which."""
+
+    def __init__(self, rules: list[Rule]):
+        self.rules = rules
+        by_char: dict[str, list[int]] = {}
+        anywhere: list[int] = []
+        for k, rule in enumerate(rules):
+            chars = _first_chars(rule.pattern)
+            if chars is None:
+                anywhere.append(k)
+            else:
+                for ch in chars:
+                    by_char.setdefault(ch, []).append(k)
+        self._fallback = self._compile(anywhere)
+        self._by_char = {ch: self._compile(sorted(ks + anywhere)) for ch, ks in by_char.items()}
+
+    def _compile(self, ks: list[int]) -> tuple[re.Pattern, list[Rule]] | None:
+        if not ks:
+            return None
+        chosen = [self.rules[k] for k in ks]
+        body = "|".join(_uncaptured(r.pattern) for r in chosen)
+        return re.compile(f"(?:{body})", re.IGNORECASE), chosen
+
+    def fullmatch(self, clean: str) -> Rule | None:
+        first = clean[:1]
+        entry = self._by_char.get("0" if first.isdecimal() else first.lower()[:1], self._fallback)
+        if entry is None or entry[0].fullmatch(clean) is None:
+            return None
+        n = len(clean)
+        for rule in entry[1]:
+            if (rule.max_chars is None or n <= rule.max_chars) and rule.compiled.fullmatch(clean):
+                return rule
+        return None
+
+
 def _alternation(rules: list[Rule], wrap: str) -> tuple[re.Pattern | None, list[Rule]]:
     if not rules:
         return None, []
@@ -297,6 +457,10 @@ class _LineMatcher:
                     table = self.gated_words if word else self.gated_strings
                     table.setdefault(need, []).append(rule)
         self.gated = bool(self.gated_words or self.gated_strings)
+        self._order = {rule.id: k for k, rule in enumerate(rules)}
+        # The longest line any rule behind a need may match.
+        self._gate_limit = {need: max(r.max_chars or MAX_RULE_LINE for r in gated)
+                            for table in (self.gated_words, self.gated_strings) for need, gated in table.items()}
         self._gate_strings = tuple(self.gated_strings.items())
         self.max_gated_line = max((r.max_chars or MAX_RULE_LINE for rs in self.gated_words.values() for r in rs),
                                   default=0)
@@ -320,7 +484,7 @@ class _LineMatcher:
         lower = 0
         for limit in _LENGTH_BUCKETS:
             fitting = [r for r in patterns if (r.max_chars or MAX_RULE_LINE) > lower]
-            self.buckets.append(_alternation(fitting, r"(?:{})"))
+            self.buckets.append(_Alternation(fitting) if fitting else None)
             lower = limit
         self._bucket_of = [0] * (MAX_RULE_LINE + 1)
         k = 0
@@ -329,53 +493,80 @@ class _LineMatcher:
                 k += 1
             self._bucket_of[n] = k
 
-    def _patterns_for(self, n: int):
-        return self.buckets[self._bucket_of[n]] if 0 < n <= MAX_RULE_LINE else (None, [])
-
     def match(self, clean: str) -> Rule | None:
-        n = len(clean)
-        if n == 0 or n > MAX_RULE_LINE:
-            return None
-        key = clean.casefold()
-        if n <= self.max_phrase:
-            rule = self.phrase_map.get(key.strip(KEY_TRIM))
-            if rule is not None:
-                return rule
-        if self.prefix_re is not None and n <= self.max_prefix_line:
-            lead = key.lstrip(KEY_TRIM)
-            m = self.prefix_re.match(lead)
-            # A prefix rule needs something after its prefix: a line that is only the
-            # prefix ('Related:') is a heading, for the phrase and section rules.
-            if m is not None and lead[m.end():].strip(KEY_TRIM):
-                rule = self.prefix_map[m.group(0)]
-                if n <= (rule.max_chars or 200):
-                    return rule
-        line_re, line_rules = self._patterns_for(n)
-        if line_re is not None:
-            m = line_re.fullmatch(clean)
-            if m is not None:
-                rule = line_rules[int(m.lastgroup[1:])]
-                if rule.max_chars is None or n <= rule.max_chars:
-                    return rule
-        if self.gated and n <= self.max_gated_line:
-            candidates: list[Rule] = []
-            gw = self.gated_words
-            if gw:
-                tokens = {t.strip(_GATE_STRIP) for t in key.split()}
-                if "'" in key or "’" in key:  # elisions: l'application, dell'app
-                    tokens |= {part for t in tokens for part in _APOSTROPHE.split(t)}
-                for word in gw.keys() & tokens:
-                    candidates += gw[word]
-            for need, gated in self._gate_strings:
-                if need in key:
-                    candidates += gated
-            tried = set()
-            for rule in candidates:
-                if rule.id not in tried and n <= (rule.max_chars or MAX_RULE_LINE):
-                    tried.add(rule.id)
-                    if rule.compiled.fullmatch(clean):
-                        return rule
-        return None
+        return self.match_many([clean])[0]
+
+    def match_many(self, cleans: list[str]) -> list[Rule | None]:
+        """The rule matching each clean line (or None). Phrases, prefixes and the ungated
+        patterns are tried line by line; the gated patterns by what the document holds: its
+        lines are tokenised together once, and a line is tried only against the rules whose
+        need it contains."""
+        found: list[Rule | None] = [None] * len(cleans)
+        pending: list[tuple[int, str]] = []
+        phrase_get = self.phrase_map.get
+        prefix_re, max_phrase, max_prefix = self.prefix_re, self.max_phrase, self.max_prefix_line
+        gated, max_gated = self.gated, self.max_gated_line
+        for i, clean in enumerate(cleans):
+            n = len(clean)
+            if n == 0 or n > MAX_RULE_LINE:
+                continue
+            key = clean.casefold()
+            if n <= max_phrase:
+                rule = phrase_get(key.strip(KEY_TRIM))
+                if rule is not None:
+                    found[i] = rule
+                    continue
+            if prefix_re is not None and n <= max_prefix:
+                lead = key.lstrip(KEY_TRIM)
+                m = prefix_re.match(lead)
+                # A prefix rule needs something after its prefix: a line that is only the
+                # prefix ('Related:') is a heading, for the phrase and section rules.
+                if m is not None and lead[m.end():].strip(KEY_TRIM):
+                    rule = self.prefix_map[m.group(0)]
+                    if n <= (rule.max_chars or 200):
+                        found[i] = rule
+                        continue
+            bucket = self.buckets[self._bucket_of[n]]
+            if bucket is not None:
+                rule = bucket.fullmatch(clean)
+                if rule is not None:
+                    found[i] = rule
+                    continue
+            if gated and n <= max_gated:
+                pending.append((i, key))
+        if pending:
+            self._match_gated(cleans, pending, found)
+        return found
+
+    def _match_gated(self, cleans: list[str], pending: list[tuple[int, str]], found: list) -> None:
+        joined = "\n".join(key for _, key in pending)
+        # The gate words anywhere in these lines: split on spaces in C, then strip the few
+        # tokens that carry punctuation ('(ap)', 'cookies.', "l'app").
+        tokens = set(joined.split())
+        odd = [t for t in tokens if not t.isalnum()]
+        tokens.update(t.strip(_GATE_STRIP) for t in odd)
+        tokens.update(part for t in odd if "'" in t or "’" in t for part in _APOSTROPHE.split(t.strip(_GATE_STRIP)))
+        limit = self._gate_limit
+        needs = [(w, self.gated_words[w], limit[w]) for w in self.gated_words.keys() & tokens]
+        needs += [(s, rules, limit[s]) for s, rules in self._gate_strings if s in joined]
+        if not needs:
+            return
+        order = self._order
+        for i, key in pending:
+            clean = cleans[i]
+            n = len(clean)
+            # A word found as a substring of the line is enough to try its rules: trying is
+            # cheap next to tokenising every line again.
+            candidates = [rule for need, rules, most in needs if n <= most and need in key for rule in rules]
+            if not candidates:
+                continue
+            unique = {rule.id: rule for rule in candidates}
+            # Rules are tried in pack order, so the result does not depend on set order.
+            for rule_id in sorted(unique, key=order.__getitem__):
+                rule = unique[rule_id]
+                if n <= (rule.max_chars or MAX_RULE_LINE) and rule.compiled.fullmatch(clean):
+                    found[i] = rule
+                    break
 
 
 class RuleSet:
@@ -402,6 +593,10 @@ class RuleSet:
     def match_line(self, clean: str) -> Rule | None:
         """The whole-line or section rule that matches this clean line, if any."""
         return self._line.match(clean)
+
+    def match_lines(self, cleans: list[str]) -> list[Rule | None]:
+        """match_line for every line of a document, in one go (faster than line by line)."""
+        return self._line.match_many(cleans)
 
     def match_tail(self, clean: str) -> Rule | None:
         """A rule that only applies after the article's last paragraph (author bios, ...)."""

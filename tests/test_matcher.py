@@ -1,0 +1,66 @@
+"""The compiled matcher picks the same rule as trying every rule in pack order would.
+
+Its shortcuts (rules picked by a line's first character, one group-free expression per
+bucket, gates looked up over the whole document) must never change the result.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from newsclean.document import clean_form
+from newsclean.rules import MAX_RULE_LINE, RuleSet, _first_chars, _uncaptured, builtin_packs
+
+PATTERN_RULES = [r for p in builtin_packs() for r in p.rules if r.pattern is not None]
+SAMPLES = [s for r in PATTERN_RULES for s in (*r.examples, *r.counterexamples)]
+
+
+def _key(ch: str) -> str:
+    return "0" if ch.isdecimal() else ch.lower()[:1]
+
+
+@pytest.mark.parametrize("rule", PATTERN_RULES, ids=lambda r: r.id)
+def test_uncaptured_pattern_has_no_groups_and_matches_the_same(rule):
+    plain = re.compile(_uncaptured(rule.pattern), re.IGNORECASE)
+    assert plain.groups == 0
+    for s in SAMPLES:
+        assert bool(plain.fullmatch(s)) == bool(rule.compiled.fullmatch(s)), s
+
+
+def test_uncaptured_keeps_escapes_classes_and_lookarounds():
+    assert _uncaptured(r"(a)\((?P<wire>b)[(]x[]()](?=c)(?!d)(?<=e)") == r"(?:a)\((?:b)[(]x[]()](?=c)(?!d)(?<=e)"
+
+
+def test_first_chars_cover_every_sample_that_matches():
+    for rule in PATTERN_RULES:
+        chars = _first_chars(rule.pattern)
+        if chars is None:
+            continue
+        for s in SAMPLES:
+            if rule.compiled.fullmatch(s):
+                assert _key(s[0]) in chars, (rule.id, s)
+
+
+@given(st.sampled_from([r for r in PATTERN_RULES if _first_chars(r.pattern) is not None]),
+       st.sampled_from("aAsSſkKKiIİı0٣5 -([«»©"), st.sampled_from(SAMPLES))
+@settings(max_examples=300, deadline=None)
+def test_first_chars_cover_case_variants(rule, first, sample):
+    """Case variants that re treats as equal under IGNORECASE ('s' and 'ſ', 'k' and the
+    Kelvin sign, any decimal digit for \\d) are looked up under the same key."""
+    s = first + sample[1:]
+    if rule.compiled.fullmatch(s):
+        assert _key(s[0]) in _first_chars(rule.pattern)
+
+
+@pytest.mark.parametrize("lang", [None, "en", "de", "ko", "zh"])
+def test_document_matching_equals_line_by_line(lang):
+    ruleset = RuleSet(r for p in builtin_packs() for r in p.rules
+                      if r.scope in ("line", "section") and (lang is None or "*" in r.languages or lang in r.languages))
+    lines = [clean_form(s) for s in SAMPLES if s.strip() and len(s) <= MAX_RULE_LINE]
+    together = ruleset.match_lines(lines)
+    alone = [ruleset.match_line(s) for s in lines]
+    assert [r and r.id for r in together] == [r and r.id for r in alone]
+    assert any(together)
