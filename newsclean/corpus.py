@@ -132,6 +132,7 @@ class JobSpec:
     html_field: str | None = None
     version: str = ""
     rules: str = ""
+    url_field: str | None = None  # tells the cleaner each record's site (with profiles)
 
 
 OK, REJECT = 0, 1
@@ -210,17 +211,20 @@ def process_record(name: str, lineno: int, raw: bytes) -> tuple:
     value = rec[source]
     if not isinstance(value, str):
         return _reject(name, lineno, raw, f"field {source!r} is {_kind(value)}, not a string")
+    site = {}
+    if spec.url_field is not None and isinstance(rec.get(spec.url_field), str):
+        site["url"] = rec[spec.url_field]  # no URL, or one without a site: no profile
     try:
         if _worker["html"] is not None:
             out = _worker["html"](value)
         elif spec.meta_field:
-            result = cleaner.analyze(value)
+            result = cleaner.analyze(value, **site)
             out = result.text
             rec[spec.meta_field] = {"removed": [r.to_dict() for r in result.removed],
                                     "metadata": result.metadata, "version": spec.version,
                                     "rules": spec.rules}
         else:
-            out = cleaner.clean(value)
+            out = cleaner.clean(value, **site)
     except Exception as exc:  # a bug in a rule or the cleaner must not lose the record
         return _reject(name, lineno, raw, f"cleaning failed: {type(exc).__name__}: {exc}")
     rec[spec.field] = out

@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 
 import newsclean
-from newsclean import Cleaner, ProfileError, SiteProfiles, learn, registered_domain
+from newsclean import Cleaner, ProfileError, SiteProfiles, cli, learn, registered_domain
 from newsclean import domains
 from newsclean.document import clean_form
 from newsclean.sites import LONG_SENTENCE_SHARE, line_key, page_keys, reads_as_long_sentence
@@ -341,3 +341,71 @@ def test_cleaning_with_profiles_keeps_every_article_line(corpus):
         kept_chrome_after += sum(1 for kind, t in p.lines if kind == "chrome" and t in after)
     assert lost == 0
     assert kept_chrome_after < kept_chrome_before / 3
+
+
+# -- the command ----------------------------------------------------------------------------------
+
+def _write(path, records):
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records), encoding="utf-8")
+
+
+def test_command_learn_then_jsonl(tmp_path, corpus, capsys):
+    _, all_pages = corpus
+    records = [p.record(i) for i, p in enumerate(all_pages)]
+    src = tmp_path / "crawl.jsonl"
+    extra = [{"id": "no-url", "text": all_pages[0].text}, {"id": "bad-url", "url": "::", "text": all_pages[1].text},
+             "not json", {"id": "no-text", "url": all_pages[2].url}]
+    _write(src, records + extra)
+    prof = tmp_path / "profiles.json"
+    assert cli.main(["learn", str(src), "-o", str(prof)]) == 0
+    assert "learned" in capsys.readouterr().err
+    profiles = SiteProfiles.load(prof)
+    assert profiles.to_dict() == learn(records).to_dict()
+    out = tmp_path / "clean.jsonl"
+    assert cli.main(["jsonl", str(src), "-o", str(out), "--profiles", str(prof), "--workers", "1", "-q"]) == 0
+    got = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    cleaner = Cleaner(profiles=profiles)
+    assert [r["id"] for r in got] == [r["id"] for r in records] + ["no-url", "bad-url"]
+    for r, g in zip(records, got):
+        assert g["text"] == cleaner.clean(r["text"], url=r["url"])
+    # Without a URL, or with one that names no site: cleaned without profiles, not rejected.
+    assert got[-2]["text"] == Cleaner().clean(all_pages[0].text)
+    assert got[-1]["text"] == Cleaner().clean(all_pages[1].text)
+    rejects = [json.loads(x) for x in (tmp_path / "clean.rejects.jsonl").read_text().splitlines()]
+    assert [x["reason"][:12] for x in rejects] == ["invalid JSON", "missing fiel"]
+
+
+def test_command_options(tmp_path, corpus, capsys):
+    _, all_pages = corpus
+    src = tmp_path / "in.jsonl"
+    _write(src, [{"link": p.url, "body": p.text} for p in all_pages])
+    prof = tmp_path / "p.json"
+    assert cli.main(["learn", str(src), "-o", str(prof), "--url-field", "link", "--text-field", "body",
+                     "--min-docs", "4", "--min-share", "0.5", "-q"]) == 0
+    expected = learn(({"url": p.url, "text": p.text} for p in all_pages), min_docs=4, min_share=0.5)
+    assert SiteProfiles.load(prof).to_dict() == expected.to_dict()
+    out = tmp_path / "o.jsonl"
+    assert cli.main(["jsonl", str(src), "-o", str(out), "--field", "body", "--profiles", str(prof),
+                     "--url-field", "link", "--workers", "2", "-q"]) == 0
+    got = [json.loads(x)["body"] for x in out.read_text(encoding="utf-8").splitlines()]
+    assert got == [Cleaner(profiles=expected).clean(p.text, url=p.url) for p in all_pages]
+    capsys.readouterr()
+
+
+def test_command_errors(tmp_path, capsys):
+    src = tmp_path / "in.jsonl"
+    _write(src, pages(3))
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}", encoding="utf-8")
+    out = str(tmp_path / "o.jsonl")
+    assert cli.main(["jsonl", str(src), "-o", out, "--profiles", str(bad), "-q"]) == 2
+    assert "not a newsclean site-profiles file" in capsys.readouterr().err
+    assert cli.main(["jsonl", str(src), "-o", out, "--profiles", str(tmp_path / "missing.json"), "-q"]) == 1
+    assert cli.main(["learn", str(tmp_path / "missing.jsonl"), "-o", str(tmp_path / "p.json")]) == 1
+    assert cli.main(["learn", str(src), "-o", str(tmp_path / "no-dir" / "p.json")]) == 1
+    for args in (["--min-docs", "1"], ["--min-share", "0"], ["--min-share", "1.5"], ["--min-share", "x"]):
+        with pytest.raises(SystemExit) as exc:
+            cli.main(["learn", str(src), "-o", str(tmp_path / "p.json"), *args])
+        assert exc.value.code == 2
+    assert not (tmp_path / "p.json").exists()
+    capsys.readouterr()
