@@ -30,7 +30,7 @@ examples:
   newsclean clean -o cleaned/ pages/*.txt       one output file per input, same names
   newsclean jsonl crawl.jsonl.gz -o clean.jsonl --field text --meta-field newsclean
   newsclean learn crawl.jsonl --url-field url -o profiles.json      learn each site's chrome
-  newsclean jsonl crawl.jsonl -o clean.jsonl --profiles profiles.json
+  newsclean jsonl crawl.jsonl -o clean.jsonl --profiles profiles.json --dask local
   newsclean explain page.txt                    every line, with the rule that cut it
   newsclean explain --json page.txt
   newsclean rules --lang en --category social
@@ -306,7 +306,13 @@ def cmd_jsonl(args) -> int:
                           rules=rules_label(cleaner), url_field=args.url_field if args.profiles else None)
     progress = _Progress(enabled=not args.quiet and sys.stderr.isatty())
     try:
-        stats = corpus.run(args.inputs, out, spec, workers=args.workers, progress=progress)
+        if args.dask:
+            nd = cli_sites.dask_module()
+            with nd.session(args.dask, args.workers) as client:
+                stats = corpus.run(args.inputs, out, spec, progress=progress,
+                                   results=lambda reader, spec: nd.jsonl_results(reader, spec, client))
+        else:
+            stats = corpus.run(args.inputs, out, spec, workers=args.workers, progress=progress)
     finally:
         progress.close()
     if not args.quiet:

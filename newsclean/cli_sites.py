@@ -1,9 +1,10 @@
-"""The command's site profiles: `newsclean learn`, and `--profiles` for `newsclean jsonl`
-(kept apart from cli.py, which wires them in)."""
+"""The command's site profiles and Dask: `newsclean learn`, and `--profiles`/`--dask` for
+`newsclean jsonl` (kept apart from cli.py, which wires them in)."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -30,12 +31,19 @@ def at_least_two(value: str) -> int:
     return n
 
 
+def add_dask_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dask", metavar="local|ADDRESS",
+                   help="run on Dask: 'local' starts a local cluster of --workers processes; "
+                        "otherwise a scheduler's address (tcp://host:8786)")
+
+
 def add_jsonl_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("site profiles")
+    g = p.add_argument_group("site profiles and Dask")
     g.add_argument("--profiles", metavar="FILE",
                    help="site profiles from 'newsclean learn': remove each site's learned chrome")
     g.add_argument("--url-field", default="url", metavar="NAME",
                    help="the field holding each record's URL, for --profiles (default: url)")
+    add_dask_option(g)
 
 
 def add_learn_parser(sub, formatter, epilog: str) -> None:
@@ -55,7 +63,10 @@ def add_learn_parser(sub, formatter, epilog: str) -> None:
     p.add_argument("--min-share", type=share, default=MIN_SHARE, metavar="S",
                    help=f"... and on at least this share of them (default: {MIN_SHARE}); a line that reads "
                         "as a long sentence needs more than half")
+    p.add_argument("--workers", type=positive_int, default=os.cpu_count() or 1, metavar="N",
+                   help="with --dask local: worker processes (default: the number of CPUs)")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    add_dask_option(p)
 
 
 def load_profiles(path: str) -> SiteProfiles:
@@ -67,9 +78,21 @@ def load_profiles(path: str) -> SiteProfiles:
         raise CliError(f"--profiles: {path}: {exc.strerror or exc}", EXIT_IO) from None
 
 
-def check_inputs(inputs: list[str], output: Path) -> None:
+def dask_module():
+    try:
+        newsclean_dask = importlib.import_module("newsclean.dask")
+        importlib.import_module("distributed")  # the session needs it
+    except ImportError:
+        raise CliError("--dask needs Dask: pip install 'newsclean[dask]' (dask[bag,dataframe] and distributed)",
+                       EXIT_USAGE) from None
+    return newsclean_dask
+
+
+def check_inputs(inputs: list[str], output: Path, dask: bool) -> None:
     for path in inputs:
         if path == "-":
+            if dask:
+                raise CliError("--dask: the workers read the inputs; stdin ('-') cannot be used", EXIT_USAGE)
             continue
         if not os.path.isfile(path):
             raise CliError(f"{path}: no such file" if not os.path.exists(path) else f"{path}: not a file", EXIT_IO)
@@ -81,12 +104,19 @@ def check_inputs(inputs: list[str], output: Path) -> None:
 
 def cmd_learn(args) -> int:
     out = Path(args.output)
-    check_inputs(args.inputs, out)
-    counts = LineCounts()
-    for _name, _lineno, raw in corpus.LineReader(args.inputs):
-        counts.add_record(parse_json_record(raw), args.url_field, args.text_field)
-    profiles = counts.profiles(args.min_docs, args.min_share)
-    pages, skipped = sum(counts.docs.values()), counts.skipped
+    check_inputs(args.inputs, out, bool(args.dask))
+    if args.dask:
+        nd = dask_module()
+        with nd.session(args.dask, args.workers):
+            bag = nd.read_jsonl([str(Path(p).resolve()) for p in args.inputs])
+            profiles, pages, skipped = nd.learn_with_stats(bag, args.url_field, args.text_field,
+                                                           args.min_docs, args.min_share)
+    else:
+        counts = LineCounts()
+        for _name, _lineno, raw in corpus.LineReader(args.inputs):
+            counts.add_record(parse_json_record(raw), args.url_field, args.text_field)
+        profiles = counts.profiles(args.min_docs, args.min_share)
+        pages, skipped = sum(counts.docs.values()), counts.skipped
     profiles.save(out)
     if not args.quiet:
         lines = sum(len(p.lines) for p in profiles.sites.values())
