@@ -108,9 +108,8 @@ def cmd_learn(args) -> int:
     if args.dask:
         nd = dask_module()
         with nd.session(args.dask, args.workers):
-            bag = nd.read_jsonl([str(Path(p).resolve()) for p in args.inputs])
-            profiles, pages, skipped = nd.learn_with_stats(bag, args.url_field, args.text_field,
-                                                           args.min_docs, args.min_share)
+            profiles, pages, skipped = nd.learn_jsonl([str(Path(p).resolve()) for p in args.inputs],
+                                                      args.url_field, args.text_field, args.min_docs, args.min_share)
     else:
         counts = LineCounts()
         for _name, _lineno, raw in corpus.LineReader(args.inputs):

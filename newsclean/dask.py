@@ -130,8 +130,10 @@ def _count(records, url_field: str, text_field: str) -> LineCounts:
     return counts
 
 
-def _count_partition(records, url_field: str, text_field: str) -> list:
-    return [_count(records, url_field, text_field)]  # a bag's partition is a list
+def _count_partition(records, url_field: str, text_field: str, json_lines: bool = False) -> list:
+    # The records may be a stream (a file's lines, parsed here): the counts are the
+    # partition's only result, a list as a bag's partitions are.
+    return [_count(_parse_lines(records) if json_lines else records, url_field, text_field)]
 
 
 def _frame_records(df, url_field: str, text_field: str):
@@ -178,8 +180,8 @@ def _tree(nodes: list, fn):
     return nodes[0]
 
 
-def _find_partition(records, wanted: dict, url_field: str, text_field: str) -> list:
-    return [find_keys(records, wanted, url_field, text_field)]
+def _find_partition(records, wanted: dict, url_field: str, text_field: str, json_lines: bool = False) -> list:
+    return [find_keys(_parse_lines(records) if json_lines else records, wanted, url_field, text_field)]
 
 
 def _find_frame(df, wanted: dict, url_field: str, text_field: str) -> list:
@@ -194,25 +196,27 @@ def _union(*found: list) -> list:
     return [out]
 
 
-def _partitions(collection, bag_fn, frame_fn, *args) -> list:
+def _partitions(collection, bag_fn, frame_fn, *args, json_lines: bool = False) -> list:
     """One delayed [result] per partition of a bag (records, or (url, text) pairs) or dataframe."""
     if isinstance(collection, db.Bag):
         # map_partitions fuses with the reading of each partition, which may be a stream.
-        return list(collection.map_partitions(bag_fn, *args).to_delayed())
+        return list(collection.map_partitions(bag_fn, *args, json_lines).to_delayed())
     if hasattr(collection, "to_delayed") and hasattr(getattr(collection, "_meta", None), "columns"):
         return [delayed(frame_fn)(part, *args) for part in collection.to_delayed()]
     raise TypeError(f"newsclean.dask.learn: expected a dask bag or dataframe, not {type(collection).__name__}")
 
 
 def learn_with_stats(collection, url_field: str = "url", text_field: str = "text", min_docs: int = MIN_DOCS,
-                     min_share: float = MIN_SHARE, buckets: int | None = None) -> tuple[SiteProfiles, int, int]:
-    """learn(), also returning (pages counted, records skipped)."""
+                     min_share: float = MIN_SHARE, buckets: int | None = None,
+                     json_lines: bool = False) -> tuple[SiteProfiles, int, int]:
+    """learn(), also returning (pages counted, records skipped). json_lines: the bag holds
+    the lines of JSON Lines files, read as Latin-1 (`learn_jsonl`)."""
     check_thresholds(min_docs, min_share)
     if hasattr(collection, "_meta") and hasattr(collection._meta, "columns"):
         missing = [c for c in (url_field, text_field) if c not in collection._meta.columns]
         if missing:
             raise KeyError(f"newsclean.dask.learn: the dataframe has no column {missing[0]!r}")
-    parts = _partitions(collection, _count_partition, _count_frame, url_field, text_field)
+    parts = _partitions(collection, _count_partition, _count_frame, url_field, text_field, json_lines=json_lines)
     n = buckets or max(1, min(MAX_BUCKETS, len(parts) // SPLIT_EVERY))
     totals = _tree([delayed(_totals)(p) for p in parts], _add_totals)
     found_nodes = [delayed(_frequent)(_tree([delayed(_bucket)(p, k, n) for p in parts], _merge),
@@ -224,7 +228,8 @@ def learn_with_stats(collection, url_field: str = "url", text_field: str = "text
             found.setdefault(site, {}).update(hits)
     wanted = missing_keys(found)
     if wanted:
-        keys = _tree(_partitions(collection, _find_partition, _find_frame, wanted, url_field, text_field), _union)
+        keys = _tree(_partitions(collection, _find_partition, _find_frame, wanted, url_field, text_field,
+                                 json_lines=json_lines), _union)
         (keys,) = dask.compute(keys)
         for site, by_digest in keys[0].items():
             for h, key in by_digest.items():
@@ -319,13 +324,30 @@ def _parse_lines(lines) -> Iterator[dict | None]:
             yield parse_json_record(raw)
 
 
-def read_jsonl(paths: list[str], blocksize: str = "64MiB"):
-    """A bag of the records of JSON Lines files (read by the workers: the paths must be
-    reachable from them); compressed files are one partition each."""
+def _text_lines(paths: list[str], blocksize: str = "64MiB"):
     compressed = any(p.endswith((".gz", ".zst")) for p in paths)
-    bag = db.read_text(paths, encoding="latin-1", compression="infer",
-                       blocksize=None if compressed else blocksize, linedelimiter="\n")
-    return bag.map_partitions(_parse_lines)
+    return db.read_text(paths, encoding="latin-1", compression="infer",
+                        blocksize=None if compressed else blocksize, linedelimiter="\n")
 
 
-__all__ = ["clean", "learn", "learn_with_stats", "read_jsonl", "session", "jsonl_results", "registered_domain"]
+def _parsed(lines, keep_bad: bool) -> list:
+    return [r for r in _parse_lines(lines) if keep_bad or r is not None]
+
+
+def read_jsonl(paths: list[str], blocksize: str = "64MiB", keep_bad: bool = False):
+    """A bag of the records (dicts) of JSON Lines files, read by the workers (the paths must
+    be reachable from them). Lines that are not a UTF-8 JSON object are dropped (None with
+    keep_bad). A compressed file is one partition, held in memory: to learn from large
+    compressed files, use learn_jsonl, which counts them as a stream."""
+    return _text_lines(paths, blocksize).map_partitions(_parsed, keep_bad)
+
+
+def learn_jsonl(paths: list[str], url_field: str = "url", text_field: str = "text", min_docs: int = MIN_DOCS,
+                min_share: float = MIN_SHARE, blocksize: str = "64MiB") -> tuple[SiteProfiles, int, int]:
+    """(profiles, pages counted, records skipped) of JSON Lines files, read by the workers
+    line by line (`newsclean learn --dask`); bad lines count as skipped."""
+    return learn_with_stats(_text_lines(paths, blocksize), url_field, text_field, min_docs, min_share,
+                            json_lines=True)
+
+
+__all__ = ["clean", "learn", "learn_with_stats", "learn_jsonl", "read_jsonl", "session", "jsonl_results", "registered_domain"]

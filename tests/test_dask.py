@@ -131,6 +131,18 @@ def _write(path, rows):
     path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8")
 
 
+def test_read_jsonl(tmp_path, corpus):
+    src = tmp_path / "in.jsonl"
+    rows = corpus[2][:10]
+    src.write_bytes(b"\xef\xbb\xbf" + b"".join(json.dumps(r).encode() + b"\n" for r in rows[:5]) + b"not json\n\n[1]\n"
+                    + b"\xff\xfe\n" + b"".join(json.dumps(r, ensure_ascii=False).encode() + b"\n" for r in rows[5:]))
+    assert nd.read_jsonl([str(src)], blocksize="1KiB").compute() == rows
+    assert nd.read_jsonl([str(src)], keep_bad=True).compute() == rows[:5] + [None, None, None] + rows[5:]
+    profiles, pages, skipped = nd.learn_jsonl([str(src)], blocksize="1KiB", min_docs=2, min_share=0.1)
+    assert (pages, skipped) == (9, 4)  # rows[7] has no URL; three lines are not records
+    assert profiles.to_dict() == learn(rows, min_docs=2, min_share=0.1).to_dict() and len(profiles)
+
+
 def test_command_on_a_scheduler_address(tmp_path, client, corpus, expected, capsys):
     src = tmp_path / "crawl.jsonl"
     _write(src, corpus[2] + ["not json", {"id": "no-text", "url": "https://a.com/x"}])
