@@ -12,10 +12,11 @@ import functools
 from .cleaner import HEURISTICS, Cleaner
 from .result import Removal, Result
 from .rules import Rule, RulePack, RulePackError
+from .sites import ProfileError, SiteProfiles, learn, registered_domain
 
 __version__ = "0.1.0"
 __all__ = ["clean", "analyze", "clean_html", "analyze_html", "Cleaner", "Result", "Removal", "Rule", "RulePack", "RulePackError",
-           "HEURISTICS", "__version__"]
+           "HEURISTICS", "learn", "SiteProfiles", "ProfileError", "registered_domain", "__version__"]
 
 @functools.lru_cache(maxsize=32)
 def _cleaner(options: tuple = ()) -> Cleaner:
@@ -34,14 +35,15 @@ def _cleaner_for(options: dict) -> Cleaner:
     return _cleaner(key)
 
 
-def clean(text: str, **options) -> str:
-    """The article in `text`, without the site's chrome. Options as for `Cleaner`."""
-    return _cleaner_for(options).clean(text)
+def clean(text: str, *, url: str | None = None, site: str | None = None, **options) -> str:
+    """The article in `text`, without the site's chrome. Options as for `Cleaner`; `url` or
+    `site` name the page's site for `profiles=`."""
+    return _cleaner_for(options).clean(text, url=url, site=site)
 
 
-def analyze(text: str, **options) -> Result:
+def analyze(text: str, *, url: str | None = None, site: str | None = None, **options) -> Result:
     """Like `clean`, with every removal explained and the metadata found."""
-    return _cleaner_for(options).analyze(text)
+    return _cleaner_for(options).analyze(text, url=url, site=site)
 
 
 def clean_html(html, url=None, **options) -> str:

@@ -20,6 +20,7 @@ from .document import Document, Line, phrase_key
 from .language import detect
 from .result import Removal, Result
 from .rules import MAX_RULE_LINE, Rule, RulePack, RuleSet, builtin_packs, compiled, load_pack
+from .sites import as_profiles
 
 
 # A dateline at the start of the first paragraph: 'BEIJING —', 'DES MOINES, Iowa —'.
@@ -70,10 +71,13 @@ class Cleaner(ContextPasses):
     extra_rules: a path (or list of paths) of user rule packs in TOML.
     keep_title: keep the headline in the text (it is always reported in metadata).
     lang: use only the packs for this language (and the language-neutral ones).
+    profiles: learned site chrome (`newsclean.learn`, or a saved file's path), removed from
+    a page when `clean`/`analyze` are told its `url` or `site`.
     """
 
     def __init__(self, disable: Iterable[str] = (), extra_rules: str | Path | Iterable[str | Path] | None = None,
-                 keep_title: bool = True, lang: str | None = None):
+                 keep_title: bool = True, lang: str | None = None, profiles=None):
+        self.profiles = as_profiles(profiles)
         extra: list[RulePack] = []
         if extra_rules is not None:
             paths = [extra_rules] if isinstance(extra_rules, (str, Path)) else list(extra_rules)
@@ -130,25 +134,26 @@ class Cleaner(ContextPasses):
     def __getstate__(self):
         # The user's packs travel as parsed rules, so a worker needs no access to the files.
         return {"disable": sorted(self.disable), "keep_title": self.keep_title, "lang": self.lang,
-                "extra": self.extra_packs}
+                "extra": self.extra_packs, "profiles": self.profiles}
 
     def __setstate__(self, state):
+        self.profiles = state.get("profiles")
         self._setup(state["disable"], state["extra"], state["keep_title"], state.get("lang"))
 
     # -- public API -------------------------------------------------------------------
 
-    def clean(self, text: str) -> str:
-        st = self._run(text)
+    def clean(self, text: str, *, url: str | None = None, site: str | None = None) -> str:
+        st = self._run(text, url, site)
         return "" if st is None else self._assemble(st)
 
-    def analyze(self, text: str) -> Result:
-        st = self._run(text)
+    def analyze(self, text: str, *, url: str | None = None, site: str | None = None) -> Result:
+        st = self._run(text, url, site)
         if st is None:
             return Result("")
         self._metadata(st)
         return Result(self._assemble(st), self._removals(st), st.metadata)
 
-    def _run(self, text: str) -> _State | None:
+    def _run(self, text: str, url: str | None = None, site: str | None = None) -> _State | None:
         """The passes that decide what stays; None for empty text."""
         if not isinstance(text, str):
             raise TypeError(f"newsclean expects text as str, not {type(text).__name__}")
@@ -160,6 +165,7 @@ class Cleaner(ContextPasses):
         st.lang = lang
         st.rules = self._rules_for(lang) if lang in self._langs else self.ruleset
         self._apply_rules(st)
+        self._apply_profile(st, url, site)
         self._inline(st)
         self._classify(st)
         block = self._main_block(st)
@@ -200,6 +206,12 @@ class Cleaner(ContextPasses):
             if rule is not None:
                 st.rule_hits[line.index] = rule
                 st.cut[line.index] = (rule.id, rule.description)
+
+    def _apply_profile(self, st: _State, url: str | None, site: str | None) -> None:
+        """Lines this page's site repeats on many of its pages (see sites.py); rule cuts stay."""
+        if self.profiles is not None and (url or site):
+            for i, cut in self.profiles.cuts(st.doc.lines, st.cut, url=url, site=site):
+                st.cut[i] = cut
 
     def _classify(self, st: _State) -> None:
         for line in st.doc.lines:

@@ -1,4 +1,4 @@
-"""The `newsclean` command: clean, jsonl, explain, rules, bench. See docs/command-line.md.
+"""The `newsclean` command: clean, jsonl, learn, explain, rules, bench. See docs/command-line.md.
 
 Exit codes: 0 done (rejected records included), 1 input/output error, 2 usage error (bad
 option, unknown rule, bad rule pack), 3 `--strict` and something was rejected, 130/143
@@ -29,6 +29,8 @@ examples:
   cat page.txt | newsclean clean                clean stdin
   newsclean clean -o cleaned/ pages/*.txt       one output file per input, same names
   newsclean jsonl crawl.jsonl.gz -o clean.jsonl --field text --meta-field newsclean
+  newsclean learn crawl.jsonl --url-field url -o profiles.json      learn each site's chrome
+  newsclean jsonl crawl.jsonl -o clean.jsonl --profiles profiles.json --dask local
   newsclean explain page.txt                    every line, with the rule that cut it
   newsclean explain --json page.txt
   newsclean rules --lang en --category social
@@ -89,6 +91,7 @@ def add_cleaner_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import cli_sites  # imports this module's helpers
     fmt = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog="newsclean", formatter_class=fmt, epilog=EPILOG,
@@ -122,6 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="exit 3 if any line was rejected")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary line")
     add_cleaner_options(p)
+    cli_sites.add_jsonl_options(p)
+    cli_sites.add_learn_parser(sub, fmt, EPILOG)
 
     p = sub.add_parser("explain", help="show every line and why it was cut", formatter_class=fmt,
                        epilog=EPILOG, description="Print every input line: '- [rule] text    # reason' for a\n"
@@ -273,6 +278,7 @@ class _Progress:
 
 
 def cmd_jsonl(args) -> int:
+    from . import cli_sites
     if args.html_field is not None:
         _need_html("--html-field")
         if args.meta_field:
@@ -280,6 +286,8 @@ def cmd_jsonl(args) -> int:
     if args.meta_field is not None and args.meta_field == args.field:
         raise CliError("--meta-field must differ from --field", EXIT_USAGE)
     options = cleaner_options(args)
+    if args.profiles is not None:
+        options["profiles"] = cli_sites.load_profiles(args.profiles)
     cleaner = make_cleaner(options)
     out = Path(args.output)
     for path in args.inputs:
@@ -295,10 +303,16 @@ def cmd_jsonl(args) -> int:
         raise CliError("stdin ('-') can be read only once", EXIT_USAGE)
     spec = corpus.JobSpec(cleaner_options=options, field=args.field, meta_field=args.meta_field,
                           html_field=args.html_field, version=newsclean.__version__,
-                          rules=rules_label(cleaner))
+                          rules=rules_label(cleaner), url_field=args.url_field if args.profiles else None)
     progress = _Progress(enabled=not args.quiet and sys.stderr.isatty())
     try:
-        stats = corpus.run(args.inputs, out, spec, workers=args.workers, progress=progress)
+        if args.dask:
+            nd = cli_sites.dask_module()
+            with nd.session(args.dask, args.workers) as client:
+                stats = corpus.run(args.inputs, out, spec, progress=progress,
+                                   results=lambda reader, spec: nd.jsonl_results(reader, spec, client))
+        else:
+            stats = corpus.run(args.inputs, out, spec, workers=args.workers, progress=progress)
     finally:
         progress.close()
     if not args.quiet:
@@ -405,7 +419,8 @@ def cmd_bench(argv: list[str]) -> int:
     return code if isinstance(code, int) else EXIT_OK
 
 
-COMMANDS = {"clean": cmd_clean, "jsonl": cmd_jsonl, "explain": cmd_explain, "rules": cmd_rules}
+COMMANDS = {"clean": cmd_clean, "jsonl": cmd_jsonl, "explain": cmd_explain, "rules": cmd_rules,
+            "learn": lambda args: importlib.import_module("newsclean.cli_sites").cmd_learn(args)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -132,6 +132,7 @@ class JobSpec:
     html_field: str | None = None
     version: str = ""
     rules: str = ""
+    url_field: str | None = None  # tells the cleaner each record's site (with profiles)
 
 
 OK, REJECT = 0, 1
@@ -143,10 +144,15 @@ def init_worker(spec: JobSpec, in_pool: bool = True) -> None:
         # Interruption is the parent's business: it terminates the pool and cleans up.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _worker.update(make_state(spec))
+
+
+def make_state(spec: JobSpec) -> dict:
+    """What process_record needs: the spec, its Cleaner, and the HTML cleaner if any."""
     from .cleaner import Cleaner
     cleaner = Cleaner(**spec.cleaner_options)
     html = html_cleaner(cleaner) if spec.html_field is not None else None
-    _worker.update(spec=spec, cleaner=cleaner, html=html)
+    return {"spec": spec, "cleaner": cleaner, "html": html}
 
 
 def html_cleaner(cleaner) -> Callable[[str], str]:
@@ -186,10 +192,12 @@ def _reject(name: str, lineno: int, raw: bytes, reason: str) -> tuple:
     return (REJECT, dumps_line({"file": name, "line": lineno, "reason": reason, "raw": text}))
 
 
-def process_record(name: str, lineno: int, raw: bytes) -> tuple:
-    """(OK, line, chars in, chars out, changed) or (REJECT, rejects line)."""
-    spec: JobSpec = _worker["spec"]
-    cleaner = _worker["cleaner"]
+def process_record(name: str, lineno: int, raw: bytes, state: dict | None = None) -> tuple:
+    """(OK, line, chars in, chars out, changed) or (REJECT, rejects line). `state` is
+    make_state()'s (the worker's own, set by init_worker, by default)."""
+    state = _worker if state is None else state
+    spec: JobSpec = state["spec"]
+    cleaner = state["cleaner"]
     try:
         s = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -210,25 +218,28 @@ def process_record(name: str, lineno: int, raw: bytes) -> tuple:
     value = rec[source]
     if not isinstance(value, str):
         return _reject(name, lineno, raw, f"field {source!r} is {_kind(value)}, not a string")
+    site = {}
+    if spec.url_field is not None and isinstance(rec.get(spec.url_field), str):
+        site["url"] = rec[spec.url_field]  # no URL, or one without a site: no profile
     try:
-        if _worker["html"] is not None:
-            out = _worker["html"](value)
+        if state["html"] is not None:
+            out = state["html"](value)
         elif spec.meta_field:
-            result = cleaner.analyze(value)
+            result = cleaner.analyze(value, **site)
             out = result.text
             rec[spec.meta_field] = {"removed": [r.to_dict() for r in result.removed],
                                     "metadata": result.metadata, "version": spec.version,
                                     "rules": spec.rules}
         else:
-            out = cleaner.clean(value)
+            out = cleaner.clean(value, **site)
     except Exception as exc:  # a bug in a rule or the cleaner must not lose the record
         return _reject(name, lineno, raw, f"cleaning failed: {type(exc).__name__}: {exc}")
     rec[spec.field] = out
     return (OK, dumps_line(rec), len(value), len(out), out != value)
 
 
-def process_batch(batch: list[tuple[str, int, bytes]]) -> list[tuple]:
-    return [process_record(*item) for item in batch]
+def process_batch(batch: list[tuple[str, int, bytes]], state: dict | None = None) -> list[tuple]:
+    return [process_record(*item, state=state) for item in batch]
 
 
 def _results(reader: LineReader, spec: JobSpec, workers: int) -> Iterator[list[tuple]]:
@@ -409,9 +420,10 @@ def _block_signals(block: bool) -> None:
 
 
 def run(paths: list[str], out_path: str | Path, spec: JobSpec, workers: int = 1,
-        progress: Callable[[int], None] | None = None) -> Stats:
+        progress: Callable[[int], None] | None = None, results: Callable | None = None) -> Stats:
     """Clean every record of `paths` into `out_path`. Raises CorpusError on I/O errors;
-    on any exception (KeyboardInterrupt included) no output and no rejects file are left."""
+    on any exception (KeyboardInterrupt included) no output and no rejects file are left.
+    results(reader, spec): another source of outcome batches in input order (newsclean.dask)."""
     stats = Stats()
     out = AtomicFile(out_path)
     rej_path = rejects_path(out_path)
@@ -419,8 +431,9 @@ def run(paths: list[str], out_path: str | Path, spec: JobSpec, workers: int = 1,
     reader = LineReader(paths)
     try:
         out.open()
-        with closing(_results(reader, spec, workers)) as results:
-            for outcomes in results:
+        source = _results(reader, spec, workers) if results is None else results(reader, spec)
+        with closing(source) as batches:
+            for outcomes in batches:
                 for outcome in outcomes:
                     if outcome[0] == OK:
                         out.write(outcome[1])
