@@ -85,14 +85,19 @@ class ContextPasses:
                 kinds.append(None)  # a rule hit: transparent for the neighbourhood of prose
         # A paragraph of prose standing alone between headlines is a teaser's summary more
         # often than an article's paragraph: it weighs less than prose in a run.
+        after: list[str | None] = [None] * len(idx)  # the kind of the next line that has one
+        nxt = None
+        for k in range(len(idx) - 1, -1, -1):
+            after[k] = nxt
+            if kinds[k] is not None:
+                nxt = kinds[k]
         prev_kind = None
-        for k in range(len(idx)):
-            if kinds[k] is None:
+        for k, kind in enumerate(kinds):
+            if kind is None:
                 continue
-            nxt = next((kinds[j] for j in range(k + 1, len(idx)) if kinds[j] is not None), None)
-            if kinds[k] == H.GOOD and prev_kind != H.GOOD and nxt != H.GOOD:
+            if kind == H.GOOD and prev_kind != H.GOOD and after[k] != H.GOOD:
                 scores[k] *= H.ISOLATED_PROSE_WEIGHT
-            prev_kind = kinds[k]
+            prev_kind = kind
         return H.main_block(idx, scores)
 
     def _sections(self, st: _State, block) -> None:

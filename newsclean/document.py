@@ -61,7 +61,9 @@ def strip_markdown(s: str) -> str:
 def clean_form(raw: str) -> str:
     """What a line says, for regular-expression rules: folded, Markdown removed, spaces collapsed."""
     s = strip_markdown(fold(raw))
-    if "  " in s or "\n" in s or "\t" in s or s[:1] == " " or s[-1:] == " ":
+    # After fold, the only whitespace a line can hold besides ' ' is '\n' (a wrapped
+    # paragraph), '\t' and '\x1f': words are then exactly the spans between single spaces.
+    if "  " in s or "\n" in s or "\t" in s or "\x1f" in s or s[:1] == " " or s[-1:] == " ":
         return " ".join(s.split())
     return s
 

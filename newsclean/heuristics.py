@@ -60,9 +60,9 @@ def ends_sentence(s: str) -> bool:
 
 def features(line: Line) -> Features:
     clean = line.clean
-    tokens = clean.split()
-    words = len(tokens)
     chars = len(clean)
+    # The clean form has single spaces between words (see document.clean_form).
+    words = clean.count(" ") + 1 if clean else 0
     if not clean.isascii() and _CJK.search(clean):
         # Chinese and Japanese write no spaces: two characters make about a word, and a
         # character carries about as much as two Latin letters.
@@ -73,24 +73,22 @@ def features(line: Line) -> Features:
     # The share of function words only matters for lines that do not end like a sentence;
     # the first 60 words tell it well enough.
     share = 0.0
-    if not terminal and tokens:
-        sample = tokens[:60]
-        fw = sum(1 for t in sample if t.strip(_TOKEN_STRIP).casefold() in FUNCTION_WORDS)
+    if not terminal and clean:
+        sample = clean.casefold().split(None, 60)[:60]
+        fw = sum(1 for t in sample if t.strip(_TOKEN_STRIP) in FUNCTION_WORDS)
         share = fw / len(sample)
     text = line.text
-    linked, total = markdown_link_text_share(text) if "](" in text else (0, 1)
+    if "](" in text:
+        linked, total = markdown_link_text_share(text)
+        link_share = linked / total if total else 0.0
+    else:
+        link_share = 0.0
     marked = text[:1] in _MARKER_START  # only then can it be a list item or a heading
-    return Features(
-        chars=chars,
-        words=words,
-        terminal=terminal,
-        function_share=share,
-        link_share=linked / total if total else 0.0,
-        list_item=marked and bool(_LIST_ITEM.match(text)),
-        md_heading=marked and bool(_MD_HEADING.match(text)),
-        image_only="![" in text and bool(_MD_IMAGE_ONLY.match(text)),
-        letters=bool(_LETTER.search(clean)),
-    )
+    return Features(chars, words, terminal, share, link_share,
+                    marked and _LIST_ITEM.match(text) is not None,
+                    marked and _MD_HEADING.match(text) is not None,
+                    "![" in text and _MD_IMAGE_ONLY.match(text) is not None,
+                    clean[:1].isalpha() or _LETTER.search(clean) is not None)
 
 
 def classify(f: Features) -> str:

@@ -59,8 +59,10 @@ def detect(lines: list[str], sample_lines: int = 3, max_tokens: int = 150) -> st
         if len(_CYRILLIC.findall(sample)) > 0.3 * letters and "ru" in FUNCTION_WORDS_BY_LANG:
             return "ru"
     scores: dict[str, int] = {}
-    for token in sample.split()[:max_tokens]:
-        for lang in _LANGS_OF.get(token.strip(_STRIP).casefold(), ()):
+    get = _LANGS_OF.get
+    for token in sample.casefold().split(None, max_tokens)[:max_tokens]:
+        # No function word begins or ends with punctuation: strip only when not found.
+        for lang in get(token) or get(token.strip(_STRIP), ()):
             scores[lang] = scores.get(lang, 0) + 1
     if not scores:
         return None

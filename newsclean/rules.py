@@ -583,8 +583,8 @@ class RuleSet:
         self.end_re, self.end_rules = _alternation(end_patterns, r"(?:{})\s*\Z")
         # Inline rules are tried only when their window holds what they require (if they all
         # name something); an ungated inline rule means every paragraph is tried.
-        self._start_needs = _needs(start_patterns)
-        self._end_needs = _needs(end_patterns)
+        self._start_needs = _needs_re(_needs(start_patterns))
+        self._end_needs = _needs_re(_needs(end_patterns))
         self._end_own = [re.compile(f"(?:{r.pattern})\\s*\\Z", re.IGNORECASE) for r in self.end_rules]
 
     def __len__(self) -> int:
@@ -607,7 +607,7 @@ class RuleSet:
         if self.start_re is None:
             return None
         window = text[:INLINE_WINDOW]
-        if self._start_needs and not any(n in window.casefold() for n in self._start_needs):
+        if self._start_needs is not None and self._start_needs.search(window) is None:
             return None
         m = self.start_re.match(window)
         if m is None:
@@ -622,7 +622,7 @@ class RuleSet:
             return None
         offset = max(0, len(text) - INLINE_WINDOW)
         window = text[offset:]
-        if self._end_needs and not any(n in window.casefold() for n in self._end_needs):
+        if self._end_needs is not None and self._end_needs.search(window) is None:
             return None
         m = self.end_re.search(window)
         if m is None:
@@ -641,6 +641,13 @@ def _needs(rules: list[Rule]) -> tuple[str, ...]:
     if not rules or any(not r.requires for r in rules):
         return ()
     return tuple(sorted({n for r in rules for n in r.requires}))
+
+
+def _needs_re(needs: tuple[str, ...]) -> re.Pattern | None:
+    """One search for any of these needs (None: nothing to look for)."""
+    if not needs:
+        return None
+    return re.compile("|".join(map(re.escape, sorted(needs, key=len, reverse=True))), re.IGNORECASE)
 
 
 def _inline_match(rule: Rule, m: re.Match) -> Match:

@@ -64,3 +64,18 @@ def test_document_matching_equals_line_by_line(lang):
     alone = [ruleset.match_line(s) for s in lines]
     assert [r and r.id for r in together] == [r and r.id for r in alone]
     assert any(together)
+
+
+def test_no_function_word_begins_or_ends_with_punctuation():
+    """language.detect looks a token up before stripping its punctuation."""
+    from newsclean.language import _LANGS_OF, _STRIP
+    assert all(w == w.strip(_STRIP) for w in _LANGS_OF)
+
+
+def test_clean_form_words_are_separated_by_single_spaces():
+    """heuristics.features counts words as spaces + 1 in the clean form."""
+    from newsclean.document import clean_form
+    for i in range(0x110000):
+        c = chr(i)
+        clean = clean_form(f"ab{c} cd{c}  ef{c}")
+        assert clean.count(" ") + 1 == len(clean.split()), hex(i)
