@@ -170,13 +170,43 @@ def rule_pack(pattern: str, rid: str = "ad.user-rule", example: str = "aaa", sco
             f'examples = ["{example}"]\n')
 
 
-# Catastrophic user patterns: refused by the loader, or they hang a cleaner (known bug).
+# Catastrophic user patterns: all refused by the loader (newsclean/redos.py). The first six
+# were refused by the old textual check too; those with a line escaped it and hung a cleaner.
 USER_PATTERNS_REFUSED = [r"(a+)+$", r"(\w+\s?)*$", r"(?:a+)+b", r"(a+){2,}b", r"(.*a){20}", r"(a+|b)+c"]
 USER_PATTERNS_ESCAPING = {  # pattern -> a line on which it backtracks for ages
     r"((a+))+$": "a" * 60 + "!",
     r"(a{1,})+$": "a" * 60 + "!",
     r"(a|a)+$": "a" * 60 + "!",
     r"(?:\w{1,20}\s?){1,12}$": "a" * 120 + "!",
+}
+# More shapes of exponential backtracking, each refused by the static check.
+USER_PATTERNS_MORE = [
+    r"(a*)*", r"(a?)*b", r"((?:a|b)*)*$",                             # a body that can match nothing
+    r"(\w+\s?)+$", r"(?:[a-z]+\d?)+$", r"(?:\s*\w+\s*)+$", r"(?:[\w.]+@?)+$",  # a run split between iterations
+    r"(x+x+)+y", r"(?:(?:a|b)+c?)+d", r"(?:\w+\b\s?)+$",              # adjacent repetitions under a repetition
+    r"(.*a){12}", r"(?:.{1,20},){1,12}$", r"(?:a{1,3}){2,}b", r"(?:\d{1,3},?){1,10}!",  # bounded, nested
+    r"(?:a|b|ab)+$", r"(?:a|aa)+$", r"(?:ab|a(?:b))+c", r"(?:(?=a)a|a)+$",  # overlapping alternatives
+    r"(?:https?://\S+\s?)+$",
+]
+# Safe shapes (those of the built-in packs among them) that the check must accept: each
+# repeated part can match a piece of a line in one way only. Pattern -> an example.
+USER_PATTERNS_SAFE = {
+    r"(?:\d{1,2}\s)?comments?": "12 comments",
+    r"^(?:by|from)\s+\w+(?:\s\w+){0,3}$": "by Jane Doe",
+    r"(a|ab)*c": "abac",  # parsed as (?:ab?)*c: not ambiguous
+    r"(?:\s*,\s*\w+)*\s*$": ", one, two",
+    r"\w+(?:-\w+)*": "well-known",
+    r"(?:\d{1,3},)*\d{1,3}": "1,234,567",
+    r"(?:\d{4}-?)+": "2024-0101",
+    r"(?:[A-Z][a-z]+ ){1,4}Newsletter": "Morning Briefing Newsletter",
+    r"(?>\w+\s?)+$": "atomic words",
+    r"share (?:this|the|on|via|to|a) [\w-]{1,20}(?: [\w-]{1,20})?": "share this story",
+    r".{0,120}?(?:©|\(c\)\s*\d{4}).{0,200}": "© 2024 Valley Herald",
+    r"#?[\w·]{1,20}(?:[\s,#]{1,3}[\w·]{1,20}){0,11}[\s,#]{0,3}": "#tag1 #tag2",  # label.ko-tags' shape
+    r"(?:(?>(?:조회수?|추천수?)\s?[:：]?\s?\d[\d,]{0,9}\s?[·|]?\s?)){1,10}": "조회수 1,234 추천 5",  # widget.ko-counters'
+    r"[^|·•\d\s](?:[^|·•]{0,39}[^|·•\s])?(?:\s+[|·•]\s+[^|·•\s](?:[^|·•]{0,38}[^|·•\s])?){2,20}\s*[|·•]?":
+        "Home | News | Sport",  # nav.pipes
+    r"(?:[^\s،.]{1,25}\s){0,4}[-–—|]\s?(?:جميع|كل|كافة) الحقوق محفوظة.{0,120}": "الموقع - جميع الحقوق محفوظة",
 }
 
 

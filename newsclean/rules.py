@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
+from . import redos
 from .document import KEY_TRIM, clean_form, phrase_key, prefix_key
 
 SCOPES = ("line", "section", "tail", "start", "end")
@@ -35,9 +36,6 @@ CATEGORIES = (
 METADATA_GROUPS = ("wire", "holder", "byline", "dateline", "credit")
 _ID = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9.-]*$")
 _NAMED_GROUP = re.compile(r"\(\?P<([A-Za-z_][A-Za-z0-9_]*)>")
-# A quantified group that itself contains an unbounded quantifier: the classic shape of
-# catastrophic backtracking, e.g. (a+)+ or (\w*\s?)*.
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*{]")
 
 # Lines longer than this are never matched by whole-line rules: chrome lines are short, and
 # the bound keeps the cost of a line independent of its length.
@@ -108,10 +106,7 @@ def _strings(value, source, rid, key) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _check_pattern(pattern: str, source: str, rid: str) -> re.Pattern:
-    if _NESTED_QUANTIFIER.search(pattern):
-        raise _err(source, rid, "pattern has a quantified group containing an unbounded "
-                   "quantifier (e.g. (a+)+), which can backtrack catastrophically; rewrite it")
+def _check_pattern(pattern: str, source: str, rid: str, builtin: bool = False) -> re.Pattern:
     if "(?P=" in pattern or re.search(r"\\[1-9]", pattern):
         raise _err(source, rid, "back-references are not supported in patterns")
     for name in _NAMED_GROUP.findall(pattern):
@@ -125,20 +120,42 @@ def _check_pattern(pattern: str, source: str, rid: str) -> re.Pattern:
         # The rule is also compiled inside the combined matchers, as (?:pattern): global
         # flags like (?s) in front are only valid at the very start of a whole expression.
         re.compile(f"(?:{_strip_named(pattern)})", re.IGNORECASE)
-        return compiled
     except re.error as exc:
         raise _err(source, rid, f"invalid regular expression (global flags such as (?s) "
                    f"must be written as scoped groups (?s:...)): {exc}") from None
     except (OverflowError, RecursionError) as exc:
         raise _err(source, rid, f"regular expression too large or too deeply nested: {exc}") from None
+    if not builtin:  # built-in patterns are vetted by fuzz/redos_scan.py and the tests instead
+        why = redos.ambiguous_repeat(pattern, re.IGNORECASE)
+        if why is not None:
+            raise _err(source, rid, f"pattern can backtrack catastrophically: {why}; rewrite it so that "
+                       "each repeated part can match a piece of a line in one way only "
+                       "(README: 'Patterns in user packs')")
+    return compiled
+
+
+def _probe_pattern(rule: Rule, source: str) -> None:
+    """Time a user pattern on strings pumped from its own pieces and examples (the second
+    line of defence behind the static check in `_check_pattern`)."""
+    if rule.inline:
+        call, limit = (rule.compiled.match if rule.scope == "start" else rule.compiled.search), INLINE_WINDOW
+    else:
+        call, limit = rule.compiled.fullmatch, min(rule.max_chars or MAX_RULE_LINE, MAX_RULE_LINE)
+    why = redos.probe(call, rule.pattern, rule.examples, limit)
+    if why is not None:
+        raise _err(source, rule.id, f"pattern backtracks too much to be used: {why}; rewrite it "
+                   "(README: 'Patterns in user packs')")
 
 
 _RULE_KEYS = {"id", "description", "scope", "phrases", "prefixes", "pattern", "max_chars",
               "until", "languages", "examples", "counterexamples", "requires"}
 
 
-def parse_pack(data: dict, source: str) -> RulePack:
-    """Validate a parsed TOML pack. Raises RulePackError naming the file and the rule."""
+def parse_pack(data: dict, source: str, builtin: bool = False) -> RulePack:
+    """Validate a parsed TOML pack. Raises RulePackError naming the file and the rule.
+
+    The patterns of a user pack (not `builtin`) are also checked for catastrophic
+    backtracking, statically and by timing them on pumped strings (newsclean/redos.py)."""
     meta = data.get("pack")
     if not isinstance(meta, dict) or not isinstance(meta.get("name"), str):
         raise _err(source, None, "missing [pack] table with a 'name'")
@@ -179,7 +196,7 @@ def parse_pack(data: dict, source: str) -> RulePack:
             raise _err(source, rid, "give exactly one of 'phrases', 'prefixes' or 'pattern'")
         if scope in ("start", "end") and pattern is None:
             raise _err(source, rid, f"scope '{scope}' needs a 'pattern'")
-        compiled = _check_pattern(pattern, source, rid) if pattern is not None else None
+        compiled = _check_pattern(pattern, source, rid, builtin) if pattern is not None else None
         max_chars = r.get("max_chars")
         if max_chars is not None and (not isinstance(max_chars, int) or max_chars < 1):
             raise _err(source, rid, "'max_chars' must be a positive integer")
@@ -192,14 +209,17 @@ def parse_pack(data: dict, source: str) -> RulePack:
         examples = _strings(r.get("examples"), source, rid, "examples")
         if not examples:
             raise _err(source, rid, "at least one example is required")
-        rules.append(Rule(
+        rule = Rule(
             id=rid, description=desc.strip(), scope=scope, phrases=phrases, prefixes=prefixes,
             pattern=pattern, max_chars=max_chars, until=until, requires=requires,
             languages=_strings(r.get("languages"), source, rid, "languages") or pack_langs,
             examples=examples,
             counterexamples=_strings(r.get("counterexamples"), source, rid, "counterexamples"),
             pack=meta["name"], compiled=compiled,
-        ))
+        )
+        if compiled is not None and not builtin:
+            _probe_pattern(rule, source)
+        rules.append(rule)
     return RulePack(meta["name"], str(meta.get("version", "0")), str(meta.get("description", "")),
                     pack_langs, tuple(rules), source)
 
@@ -231,7 +251,7 @@ def _builtin_packs() -> tuple[RulePack, ...]:
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
         if entry.name.endswith(".toml"):
             data = tomllib.loads(entry.read_text(encoding="utf-8"))
-            packs.append(parse_pack(data, f"newsclean/packs/{entry.name}"))
+            packs.append(parse_pack(data, f"newsclean/packs/{entry.name}", builtin=True))
     return tuple(packs)
 
 
