@@ -19,7 +19,10 @@ import gzip
 import inspect
 import io
 import json
+import math
 import os
+import re
+import secrets
 import signal
 import tempfile
 import threading
@@ -158,13 +161,71 @@ def html_cleaner(cleaner) -> Callable[[str], str]:
     return fn
 
 
+class RawNumber:
+    """A JSON number that has no finite float value (`1e400`, `-1e400`): kept as its text so
+    that it is written back as it came, valid JSON, instead of as `Infinity`."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"RawNumber({self.text!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, RawNumber) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+def _parse_float(text: str):
+    value = float(text)
+    return value if math.isfinite(value) else RawNumber(text)
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not JSON (strict JSON has no NaN or Infinity)")
+
+
+def loads_record(s: str):
+    """`json.loads` for input records, strict about what JSON is: `NaN`, `Infinity` and
+    `-Infinity` (which Python's json module accepts) raise ValueError; a number too large
+    for a float comes back as a RawNumber, to be written back unchanged."""
+    return json.loads(s, parse_float=_parse_float, parse_constant=_refuse_constant)
+
+
+# A placeholder for a RawNumber while the record is encoded, replaced by the number's text
+# afterwards; random per process, so that no string in a record can be taken for one.
+_RAW_TOKEN = f"\x00newsclean-number-{secrets.token_hex(8)}:"
+_RAW_PLACEHOLDER = re.compile(re.escape(json.dumps(_RAW_TOKEN)[:-1]) + r'(\d+)"')
+
+
+def _dumps(obj, ensure_ascii: bool) -> str:
+    raws: list[str] = []
+
+    def default(o):
+        if isinstance(o, RawNumber):
+            raws.append(o.text)
+            return f"{_RAW_TOKEN}{len(raws) - 1}"
+        raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+
+    s = json.dumps(obj, ensure_ascii=ensure_ascii, allow_nan=False, default=default)
+    if raws:
+        s = _RAW_PLACEHOLDER.sub(lambda m: raws[int(m.group(1))], s)
+    return s
+
+
 def dumps_line(obj) -> bytes:
-    """One JSON line as UTF-8; escapes lone surrogates (which UTF-8 cannot encode) if any."""
-    s = json.dumps(obj, ensure_ascii=False)
+    """One line of strict JSON as UTF-8 (never NaN or Infinity: ValueError instead; a
+    RawNumber is written as its text); escapes lone surrogates (which UTF-8 cannot encode)
+    if any."""
+    s = _dumps(obj, ensure_ascii=False)
     try:
         return s.encode("utf-8") + b"\n"
     except UnicodeEncodeError:
-        return json.dumps(obj).encode("ascii") + b"\n"
+        return _dumps(obj, ensure_ascii=True).encode("ascii") + b"\n"
 
 
 def _kind(value) -> str:
@@ -172,7 +233,7 @@ def _kind(value) -> str:
         return "null"
     if isinstance(value, bool):
         return "a boolean"
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, RawNumber)):
         return "a number"
     if isinstance(value, str):
         return "a string"
@@ -195,10 +256,10 @@ def process_record(name: str, lineno: int, raw: bytes) -> tuple:
     except UnicodeDecodeError as exc:
         return _reject(name, lineno, raw, f"invalid UTF-8 at byte {exc.start}")
     try:
-        rec = json.loads(s)
+        rec = loads_record(s)
     except json.JSONDecodeError as exc:
         return _reject(name, lineno, raw, f"invalid JSON: {exc.msg} at column {exc.colno}")
-    except ValueError as exc:  # e.g. an integer longer than Python converts
+    except ValueError as exc:  # an integer longer than Python converts; NaN or Infinity
         return _reject(name, lineno, raw, f"invalid JSON: {exc}")
     except RecursionError:
         return _reject(name, lineno, raw, "invalid JSON: nested too deeply")
@@ -224,7 +285,11 @@ def process_record(name: str, lineno: int, raw: bytes) -> tuple:
     except Exception as exc:  # a bug in a rule or the cleaner must not lose the record
         return _reject(name, lineno, raw, f"cleaning failed: {type(exc).__name__}: {exc}")
     rec[spec.field] = out
-    return (OK, dumps_line(rec), len(value), len(out), out != value)
+    try:
+        line = dumps_line(rec)
+    except ValueError as exc:  # a NaN or infinity that the cleaner put in (it does not)
+        return _reject(name, lineno, raw, f"cannot be written as strict JSON: {exc}")
+    return (OK, line, len(value), len(out), out != value)
 
 
 def process_batch(batch: list[tuple[str, int, bytes]]) -> list[tuple]:
