@@ -24,8 +24,10 @@ import os
 import re
 import secrets
 import signal
+import sys
 import tempfile
 import threading
+import time
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +53,6 @@ def _zstandard():
 
 def open_input(path: str) -> BinaryIO:
     """A binary stream of the (decompressed) file; `-` is standard input."""
-    import sys
     if path == "-":
         return sys.stdin.buffer
     try:
@@ -141,15 +142,57 @@ OK, REJECT = 0, 1
 _worker: dict = {}
 
 
-def init_worker(spec: JobSpec, in_pool: bool = True) -> None:
+def init_worker(spec: JobSpec, in_pool: bool = True, parent: int | None = None) -> None:
     if in_pool:
         # Interruption is the parent's business: it terminates the pool and cleans up.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if parent is not None:
+            exit_with_parent(parent)
     from .cleaner import Cleaner
     cleaner = Cleaner(**spec.cleaner_options)
     html = html_cleaner(cleaner) if spec.html_field is not None else None
     _worker.update(spec=spec, cleaner=cleaner, html=html)
+
+
+PARENT_POLL = 0.5  # seconds between two looks at the parent, where prctl is not available
+
+
+def exit_with_parent(parent: int, prctl: bool = True) -> None:
+    """End this worker process when `parent` (the process that runs the pool) dies, even by
+    SIGKILL (the OOM killer), which gives the pool no chance to stop its workers: they would
+    wait on the task queue for good. On Linux the kernel sends SIGKILL when the process that
+    forked this one dies (prctl PR_SET_PDEATHSIG); everywhere, a daemon thread also watches
+    for this process to be reparented, or for `parent` to be gone (when a fork server
+    started the worker, `parent` is not its direct parent)."""
+    if prctl and sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    direct = os.getppid()
+
+    def gone() -> bool:
+        if os.getppid() != direct:
+            return True
+        if direct != parent:
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                return True
+            except OSError:
+                pass
+        return False
+
+    def watch() -> None:
+        while not gone():
+            time.sleep(PARENT_POLL)
+        os._exit(1)
+
+    if gone():  # died before this worker could watch
+        os._exit(1)
+    threading.Thread(target=watch, name="newsclean-parent-watch", daemon=True).start()
 
 
 def html_cleaner(cleaner) -> Callable[[str], str]:
@@ -315,7 +358,7 @@ def _results(reader: LineReader, spec: JobSpec, workers: int) -> Iterator[list[t
     pending: list[int] = []
     saved = _defer_signals(pending)
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(),
-                               initializer=init_worker, initargs=(spec, True))
+                               initializer=init_worker, initargs=(spec, True, os.getpid()))
     inflight: deque = deque()
     try:
         for batch in batches:

@@ -1089,6 +1089,14 @@ def test_interrupted_run_leaves_no_partial_output(tmp_path, big_corpus, sig):
         assert left == ["out.jsonl"] and b"Traceback" not in err
 
 
+def _process_state(pid: int) -> str:
+    """'R', 'S', ... or 'Z' for a zombie (dead, not reaped yet), '' when gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return ""
+
+
 def _children(pid: int) -> list[int]:
     kids = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -1102,8 +1110,6 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
-@pytest.mark.xfail(strict=True, reason="known bug: after the command is SIGKILLed (the OOM killer), its pool "
-                   "workers wait forever on the task queue, which they themselves hold open")
 def test_killed_run_leaves_no_worker_processes(tmp_path, big_corpus):
     out = tmp_path / "out.jsonl"
     proc = subprocess.Popen([sys.executable, "-m", "newsclean", "jsonl", str(big_corpus), "-o", str(out),
@@ -1119,10 +1125,11 @@ def test_killed_run_leaves_no_worker_processes(tmp_path, big_corpus):
         time.sleep(0.3)
         proc.kill()
         proc.wait()
+        # Dead workers may stay zombies until the reaper gets to them: those are not running.
         deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and any(Path(f"/proc/{k}").exists() for k in kids):
+        while time.monotonic() < deadline and any(_process_state(k) not in ("", "Z") for k in kids):
             time.sleep(0.1)
-        assert not [k for k in kids if Path(f"/proc/{k}").exists()], "orphaned workers still running"
+        assert not [k for k in kids if _process_state(k) not in ("", "Z")], "orphaned workers still running"
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -1132,6 +1139,42 @@ def test_killed_run_leaves_no_worker_processes(tmp_path, big_corpus):
                 os.kill(k, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+@pytest.mark.parametrize("prctl", [True, False], ids=["prctl", "watcher"])
+def test_worker_exits_when_its_parent_is_killed(prctl):
+    """corpus.exit_with_parent on its own: with the kernel's parent-death signal (Linux) and
+    with the portable fallback alone (a thread that watches for the parent to change)."""
+    code = textwrap.dedent(f"""
+        import os, sys, time
+        from newsclean import corpus
+        pid = os.fork()
+        if pid == 0:
+            corpus.exit_with_parent(os.getppid(), prctl={prctl})
+            time.sleep(120)
+            os._exit(0)
+        print(pid, flush=True)
+        time.sleep(120)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=_env(), stdout=subprocess.PIPE)
+    worker = None
+    try:
+        worker = int(proc.stdout.readline())
+        time.sleep(0.3)
+        assert _process_state(worker) not in ("", "Z"), "the worker died before its parent"
+        proc.kill()
+        proc.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _process_state(worker) not in ("", "Z"):
+            time.sleep(0.05)
+        assert _process_state(worker) in ("", "Z"), "the worker outlived its parent"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if worker is not None and _process_state(worker) not in ("", "Z"):
+            os.kill(worker, signal.SIGKILL)
 
 
 def test_full_disk_leaves_no_partial_output(tmp_path, big_corpus):
