@@ -224,10 +224,64 @@ def parse_pack(data: dict, source: str, builtin: bool = False) -> RulePack:
                     pack_langs, tuple(rules), source)
 
 
+# More dots than this on one line outside strings and comments (a dotted key that deep)
+# refuse a pack before tomllib reads it: tomllib needs memory quadratic in a key's depth
+# (100,000 parts: tens of gigabytes). Rule packs use three at most.
+MAX_KEY_DOTS = 256
+_TOML_SPECIAL = re.compile(r"[.\"'#\n]")
+_TOML_BASIC_END = re.compile(r'[\\"\n]')
+_TOML_ML_BASIC_END = re.compile(r'\\|"""')
+
+
+def _check_toml_shape(text: str, source: str) -> None:
+    """Refuse a pack with a dotted key deeper than MAX_KEY_DOTS, in one linear pass that
+    skips strings and comments (their dots are not keys)."""
+    if text.count(".") <= MAX_KEY_DOTS:
+        return
+    i, dots, n = 0, 0, len(text)
+    while True:
+        m = _TOML_SPECIAL.search(text, i)
+        if m is None:
+            return
+        j, c = m.start(), m.group()
+        i = j + 1
+        if c == ".":
+            dots += 1
+            if dots > MAX_KEY_DOTS:
+                line = text.count("\n", 0, j) + 1
+                raise RulePackError(f"{source}: line {line}: more than {MAX_KEY_DOTS} dots outside strings on one line "
+                                    "(a dotted key that deep); refused before parsing")
+        elif c == "\n":
+            dots = 0
+        elif c == "#":
+            k = text.find("\n", j)
+            i = n if k < 0 else k
+        elif text.startswith("'''", j):
+            k = text.find("'''", j + 3)
+            i = n if k < 0 else k + 3
+        elif c == "'":  # a literal string: up to the next quote, unless a line ends first
+            k = text.find("'", j + 1)
+            stop = n if k < 0 else k
+            nl = text.find("\n", j + 1, stop)
+            i = nl if nl >= 0 else stop + 1
+        elif text.startswith('"""', j):
+            i = j + 3
+            while (e := _TOML_ML_BASIC_END.search(text, i)) is not None and e.group() == "\\":
+                i = e.end() + 1
+            i = n if e is None else e.end()
+        else:  # a basic string: up to the next unescaped quote, or the end of the line
+            i = j + 1
+            while (e := _TOML_BASIC_END.search(text, i)) is not None and e.group() == "\\":
+                i = e.end() + 1
+            i = n if e is None else e.end() if e.group() == '"' else e.start()
+
+
 def load_pack(path: str | Path) -> RulePack:
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        _check_toml_shape(text, str(path))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RulePackError(f"{path}: not valid TOML: {exc}") from None
     except UnicodeDecodeError as exc:
