@@ -536,7 +536,7 @@ def ambiguous_repeat(pattern: str, flags: int = re.IGNORECASE) -> str | None:
 
 # -- the timing probe ------------------------------------------------------------------------------
 
-_BREAKERS = ("!", "\x00", "")
+_BREAKERS = ("!", "")
 
 
 def _shortest(auto: _Automaton, frag: _Frag) -> str:
@@ -583,11 +583,11 @@ def _pumps(items, flags: int, prefix: str, out: list) -> None:
             prefix += _sample([(op, av)], flags)
 
 
-def _example_pumps(example: str, slices: int = 4) -> list[tuple[str, str]]:
+def _example_pumps(example: str, slices: int = 3) -> list[tuple[str, str]]:
     n = len(example)
     out = []
     for i in range(0, n, max(1, n // slices)):
-        for width in (1, 2, 5):
+        for width in (1, 3):
             if example[i:i + width]:
                 out.append((example[:i], example[i:i + width]))
     out.append(("", example + " "))

@@ -126,7 +126,7 @@ def _check_pattern(pattern: str, source: str, rid: str, builtin: bool = False) -
     except (OverflowError, RecursionError) as exc:
         raise _err(source, rid, f"regular expression too large or too deeply nested: {exc}") from None
     if not builtin:  # built-in patterns are vetted by fuzz/redos_scan.py and the tests instead
-        why = redos.ambiguous_repeat(pattern, re.IGNORECASE)
+        why = _ambiguous_repeat(pattern)
         if why is not None:
             raise _err(source, rid, f"pattern can backtrack catastrophically: {why}; rewrite it so that "
                        "each repeated part can match a piece of a line in one way only "
@@ -134,14 +134,27 @@ def _check_pattern(pattern: str, source: str, rid: str, builtin: bool = False) -
     return compiled
 
 
+# The checks of user patterns, once per process (a user pack may be read for every page by
+# clean_html(..., extra_rules=...)).
+@functools.lru_cache(maxsize=4096)
+def _ambiguous_repeat(pattern: str) -> str | None:
+    return redos.ambiguous_repeat(pattern, re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _probe(pattern: str, scope: str, max_chars: int | None, examples: tuple[str, ...]) -> str | None:
+    compiled = re.compile(pattern, re.IGNORECASE)
+    if scope in ("start", "end"):
+        call, limit = (compiled.match if scope == "start" else compiled.search), INLINE_WINDOW
+    else:
+        call, limit = compiled.fullmatch, min(max_chars or MAX_RULE_LINE, MAX_RULE_LINE)
+    return redos.probe(call, pattern, examples, limit)
+
+
 def _probe_pattern(rule: Rule, source: str) -> None:
     """Time a user pattern on strings pumped from its own pieces and examples (the second
     line of defence behind the static check in `_check_pattern`)."""
-    if rule.inline:
-        call, limit = (rule.compiled.match if rule.scope == "start" else rule.compiled.search), INLINE_WINDOW
-    else:
-        call, limit = rule.compiled.fullmatch, min(rule.max_chars or MAX_RULE_LINE, MAX_RULE_LINE)
-    why = redos.probe(call, rule.pattern, rule.examples, limit)
+    why = _probe(rule.pattern, rule.scope, rule.max_chars, rule.examples)
     if why is not None:
         raise _err(source, rule.id, f"pattern backtracks too much to be used: {why}; rewrite it "
                    "(README: 'Patterns in user packs')")
