@@ -13,6 +13,7 @@ in RELIABILITY.md. A case that runs into its limit prints TIMEOUT: a hang.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import subprocess
@@ -303,6 +304,18 @@ def _jsonl_big_int():
         return f"exit {p.returncode}; output written: {out.exists()}; {last[0][:80]}"
 
 
+def _jsonl_non_finite():
+    with tempfile.TemporaryDirectory() as d:
+        src, out = Path(d) / "in.jsonl", Path(d) / "out.jsonl"
+        src.write_text('{"text": "The council met.", "n": 1e400}\n{"text": "x", "n": NaN}\n', encoding="utf-8")
+        p = subprocess.run([sys.executable, "-m", "newsclean", "jsonl", str(src), "-o", str(out), "--workers", "1"],
+                           check=False, capture_output=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        lines = out.read_bytes().splitlines() if out.exists() else []
+        rejects = Path(d) / "out.rejects.jsonl"
+        reasons = [json.loads(x)["reason"] for x in rejects.read_bytes().splitlines()] if rejects.exists() else []
+        return f"exit {p.returncode}; output {[x.decode()[-12:] for x in lines]}; rejects {reasons}"
+
+
 def cases(quick: bool = False) -> dict:
     """name -> (what, function returning the outcome, limit in seconds)."""
     c = {}
@@ -348,7 +361,13 @@ def cases(quick: bool = False) -> dict:
         c[f"user-pattern:{pattern}"] = (f"user pattern {pattern}", _user_pattern(pattern, "a" * 60 + "!"), 30)
     for pattern, line in USER_PATTERNS_ESCAPING.items():
         c[f"user-pattern:{pattern}"] = (f"user pattern {pattern}", _user_pattern(pattern, line), 30)
+    for pattern in USER_PATTERNS_MORE:
+        c[f"user-pattern:{pattern}"] = (f"user pattern {pattern}", _user_pattern(pattern, "a" * 60 + "!"), 30)
+    c["user-pattern:.*a.*a.*a.*a.*a.*b"] = ("user pattern .*a.*a.*a.*a.*a.*b (polynomial: the timing probe)",
+                                          _user_pattern(".*a.*a.*a.*a.*a.*b", "a" * 300 + "!"), 60)
     c["jsonl:big-int"] = ("jsonl: a record with a 5,000-digit integer", _jsonl_big_int, 60)
+    c["jsonl:non-finite"] = ("jsonl: 1e400 in a record, NaN in another", _jsonl_non_finite, 60)
+    c["pack:dotted-key-100k"] = ("rule pack: a dotted key 100,000 deep", _pack(deep_dotted_key_toml()), 120)
     return c
 
 

@@ -3,6 +3,7 @@
     python fuzz/redos_scan.py                 # every rule: the slowest attack strings
     python fuzz/redos_scan.py --timeout 1     # give up on one match after 1 s (default 2)
     python fuzz/redos_scan.py --rule label.ko-tags --top 5
+    python fuzz/redos_scan.py --static        # the built-in patterns the user-pack check would refuse
 
 Exit status 1 when some match ran into the timeout (a catastrophic pattern). Runs in
 about ten seconds when no pattern backtracks catastrophically; each one that does costs
@@ -118,8 +119,18 @@ def main(argv=None) -> int:
     ap.add_argument("--top", type=int, default=15, help="how many of the slowest to print")
     ap.add_argument("--timeout", type=float, default=2.0, help="seconds before one match is given up")
     ap.add_argument("--rule", action="append", default=[], help="only this rule id (repeatable)")
+    ap.add_argument("--static", action="store_true",
+                    help="list the patterns that newsclean/redos.py's static check (user packs only) refuses")
     args = ap.parse_args(argv)
     rules = [r for p in builtin_packs() for r in p.rules if not args.rule or r.id in args.rule]
+    if args.static:
+        from newsclean.redos import ambiguous_repeat
+        flagged = [(r.id, why) for r in rules if r.pattern is not None and (why := ambiguous_repeat(r.pattern))]
+        for rid, why in flagged:
+            print(f"  {rid:32s} {why}")
+        print(f"{len(flagged)} of {sum(r.pattern is not None for r in rules)} built-in patterns would be refused "
+              "in a user pack (built-ins are vetted by timing instead)")
+        return 0
     t0 = time.perf_counter()
     found = scan(rules, timeout=args.timeout)
     print(f"{len(found):,} attack strings over {len({f[1] for f in found})} pattern rules "
