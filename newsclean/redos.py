@@ -66,9 +66,8 @@ class _TooBig(_Unsure):
 
 # -- character sets ------------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=1)
 def _all_chars() -> str:
-    """Every code point, surrogates included, in order (4.4 MB, built once, on demand)."""
+    """Every code point, surrogates included, in order (4.4 MB, only while it is used)."""
     return array.array("I", range(0x110000)).tobytes().decode("utf-32-le", "surrogatepass")
 
 
