@@ -13,6 +13,7 @@ in RELIABILITY.md. A case that runs into its limit prints TIMEOUT: a hang.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import subprocess
@@ -170,13 +171,43 @@ def rule_pack(pattern: str, rid: str = "ad.user-rule", example: str = "aaa", sco
             f'examples = ["{example}"]\n')
 
 
-# Catastrophic user patterns: refused by the loader, or they hang a cleaner (known bug).
+# Catastrophic user patterns: all refused by the loader (newsclean/redos.py). The first six
+# were refused by the old textual check too; those with a line escaped it and hung a cleaner.
 USER_PATTERNS_REFUSED = [r"(a+)+$", r"(\w+\s?)*$", r"(?:a+)+b", r"(a+){2,}b", r"(.*a){20}", r"(a+|b)+c"]
 USER_PATTERNS_ESCAPING = {  # pattern -> a line on which it backtracks for ages
     r"((a+))+$": "a" * 60 + "!",
     r"(a{1,})+$": "a" * 60 + "!",
     r"(a|a)+$": "a" * 60 + "!",
     r"(?:\w{1,20}\s?){1,12}$": "a" * 120 + "!",
+}
+# More shapes of exponential backtracking, each refused by the static check.
+USER_PATTERNS_MORE = [
+    r"(a*)*", r"(a?)*b", r"((?:a|b)*)*$",                             # a body that can match nothing
+    r"(\w+\s?)+$", r"(?:[a-z]+\d?)+$", r"(?:\s*\w+\s*)+$", r"(?:[\w.]+@?)+$",  # a run split between iterations
+    r"(x+x+)+y", r"(?:(?:a|b)+c?)+d", r"(?:\w+\b\s?)+$",              # adjacent repetitions under a repetition
+    r"(.*a){12}", r"(?:.{1,20},){1,12}$", r"(?:a{1,3}){2,}b", r"(?:\d{1,3},?){1,10}!",  # bounded, nested
+    r"(?:a|b|ab)+$", r"(?:a|aa)+$", r"(?:ab|a(?:b))+c", r"(?:(?=a)a|a)+$",  # overlapping alternatives
+    r"(?:https?://\S+\s?)+$",
+]
+# Safe shapes (those of the built-in packs among them) that the check must accept: each
+# repeated part can match a piece of a line in one way only. Pattern -> an example.
+USER_PATTERNS_SAFE = {
+    r"(?:\d{1,2}\s)?comments?": "12 comments",
+    r"^(?:by|from)\s+\w+(?:\s\w+){0,3}$": "by Jane Doe",
+    r"(a|ab)*c": "abac",  # parsed as (?:ab?)*c: not ambiguous
+    r"(?:\s*,\s*\w+)*\s*$": ", one, two",
+    r"\w+(?:-\w+)*": "well-known",
+    r"(?:\d{1,3},)*\d{1,3}": "1,234,567",
+    r"(?:\d{4}-?)+": "2024-0101",
+    r"(?:[A-Z][a-z]+ ){1,4}Newsletter": "Morning Briefing Newsletter",
+    r"(?>\w+\s?)+$": "atomic words",
+    r"share (?:this|the|on|via|to|a) [\w-]{1,20}(?: [\w-]{1,20})?": "share this story",
+    r".{0,120}?(?:©|\(c\)\s*\d{4}).{0,200}": "© 2024 Valley Herald",
+    r"#?[\w·]{1,20}(?:[\s,#]{1,3}[\w·]{1,20}){0,11}[\s,#]{0,3}": "#tag1 #tag2",  # label.ko-tags' shape
+    r"(?:(?>(?:조회수?|추천수?)\s?[:：]?\s?\d[\d,]{0,9}\s?[·|]?\s?)){1,10}": "조회수 1,234 추천 5",  # widget.ko-counters'
+    r"[^|·•\d\s](?:[^|·•]{0,39}[^|·•\s])?(?:\s+[|·•]\s+[^|·•\s](?:[^|·•]{0,38}[^|·•\s])?){2,20}\s*[|·•]?":
+        "Home | News | Sport",  # nav.pipes
+    r"(?:[^\s،.]{1,25}\s){0,4}[-–—|]\s?(?:جميع|كل|كافة) الحقوق محفوظة.{0,120}": "الموقع - جميع الحقوق محفوظة",
 }
 
 
@@ -273,6 +304,18 @@ def _jsonl_big_int():
         return f"exit {p.returncode}; output written: {out.exists()}; {last[0][:80]}"
 
 
+def _jsonl_non_finite():
+    with tempfile.TemporaryDirectory() as d:
+        src, out = Path(d) / "in.jsonl", Path(d) / "out.jsonl"
+        src.write_text('{"text": "The council met.", "n": 1e400}\n{"text": "x", "n": NaN}\n', encoding="utf-8")
+        p = subprocess.run([sys.executable, "-m", "newsclean", "jsonl", str(src), "-o", str(out), "--workers", "1"],
+                           check=False, capture_output=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        lines = out.read_bytes().splitlines() if out.exists() else []
+        rejects = Path(d) / "out.rejects.jsonl"
+        reasons = [json.loads(x)["reason"] for x in rejects.read_bytes().splitlines()] if rejects.exists() else []
+        return f"exit {p.returncode}; output {[x.decode()[-12:] for x in lines]}; rejects {reasons}"
+
+
 def cases(quick: bool = False) -> dict:
     """name -> (what, function returning the outcome, limit in seconds)."""
     c = {}
@@ -318,7 +361,13 @@ def cases(quick: bool = False) -> dict:
         c[f"user-pattern:{pattern}"] = (f"user pattern {pattern}", _user_pattern(pattern, "a" * 60 + "!"), 30)
     for pattern, line in USER_PATTERNS_ESCAPING.items():
         c[f"user-pattern:{pattern}"] = (f"user pattern {pattern}", _user_pattern(pattern, line), 30)
+    for pattern in USER_PATTERNS_MORE:
+        c[f"user-pattern:{pattern}"] = (f"user pattern {pattern}", _user_pattern(pattern, "a" * 60 + "!"), 30)
+    c["user-pattern:.*a.*a.*a.*a.*a.*b"] = ("user pattern .*a.*a.*a.*a.*a.*b (polynomial: the timing probe)",
+                                          _user_pattern(".*a.*a.*a.*a.*a.*b", "a" * 300 + "!"), 60)
     c["jsonl:big-int"] = ("jsonl: a record with a 5,000-digit integer", _jsonl_big_int, 60)
+    c["jsonl:non-finite"] = ("jsonl: 1e400 in a record, NaN in another", _jsonl_non_finite, 60)
+    c["pack:dotted-key-100k"] = ("rule pack: a dotted key 100,000 deep", _pack(deep_dotted_key_toml()), 120)
     return c
 
 

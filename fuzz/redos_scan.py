@@ -3,6 +3,7 @@
     python fuzz/redos_scan.py                 # every rule: the slowest attack strings
     python fuzz/redos_scan.py --timeout 1     # give up on one match after 1 s (default 2)
     python fuzz/redos_scan.py --rule label.ko-tags --top 5
+    python fuzz/redos_scan.py --static        # the built-in patterns the user-pack check would refuse
 
 Exit status 1 when some match ran into the timeout (a catastrophic pattern). Runs in
 about ten seconds when no pattern backtracks catastrophically; each one that does costs
@@ -113,13 +114,49 @@ def scan(rules=None, timeout: float = 2.0, give_up_after: int = 3):
     return found
 
 
+def static(rules) -> int:
+    """Which built-in patterns the user-pack checks (newsclean/redos.py) would refuse, and
+    what the checks cost per pattern."""
+    import re
+    from statistics import median
+    from newsclean.redos import ambiguous_repeat, probe
+    flagged, checks, probes = [], [], []
+    for r in rules:
+        if r.pattern is None:
+            continue
+        t0 = time.perf_counter()
+        why = ambiguous_repeat(r.pattern)
+        checks.append(time.perf_counter() - t0)
+        if why:
+            flagged.append((r.id, why))
+            continue
+        compiled = re.compile(r.pattern, re.IGNORECASE)
+        call = {"start": compiled.match, "end": compiled.search}.get(r.scope, compiled.fullmatch)
+        limit = INLINE_WINDOW if r.inline else min(r.max_chars or MAX_RULE_LINE, MAX_RULE_LINE)
+        t0 = time.perf_counter()
+        slow = probe(call, r.pattern, r.examples, limit)
+        probes.append(time.perf_counter() - t0)
+        if slow:
+            flagged.append((r.id, slow))
+    for rid, why in flagged:
+        print(f"  {rid:32s} {why}")
+    print(f"{len(flagged)} of {len(checks)} built-in patterns would be refused in a user pack (built-ins are "
+          f"vetted by timing instead)\nstatic check: {sum(checks):.2f} s in all, median {median(checks) * 1000:.1f} ms; "
+          f"timing probe on the {len(probes)} it accepts: {sum(probes):.2f} s, median {median(probes) * 1000:.1f} ms")
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--top", type=int, default=15, help="how many of the slowest to print")
     ap.add_argument("--timeout", type=float, default=2.0, help="seconds before one match is given up")
     ap.add_argument("--rule", action="append", default=[], help="only this rule id (repeatable)")
+    ap.add_argument("--static", action="store_true",
+                    help="list the patterns that newsclean/redos.py's static check (user packs only) refuses")
     args = ap.parse_args(argv)
     rules = [r for p in builtin_packs() for r in p.rules if not args.rule or r.id in args.rule]
+    if args.static:
+        return static(rules)
     t0 = time.perf_counter()
     found = scan(rules, timeout=args.timeout)
     print(f"{len(found):,} attack strings over {len({f[1] for f in found})} pattern rules "

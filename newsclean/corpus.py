@@ -19,10 +19,15 @@ import gzip
 import inspect
 import io
 import json
+import math
 import os
+import re
+import secrets
 import signal
+import sys
 import tempfile
 import threading
+import time
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +53,6 @@ def _zstandard():
 
 def open_input(path: str) -> BinaryIO:
     """A binary stream of the (decompressed) file; `-` is standard input."""
-    import sys
     if path == "-":
         return sys.stdin.buffer
     try:
@@ -139,11 +143,13 @@ OK, REJECT = 0, 1
 _worker: dict = {}
 
 
-def init_worker(spec: JobSpec, in_pool: bool = True) -> None:
+def init_worker(spec: JobSpec, in_pool: bool = True, parent: int | None = None) -> None:
     if in_pool:
         # Interruption is the parent's business: it terminates the pool and cleans up.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if parent is not None:
+            exit_with_parent(parent)
     _worker.update(make_state(spec))
 
 
@@ -155,6 +161,46 @@ def make_state(spec: JobSpec) -> dict:
     return {"spec": spec, "cleaner": cleaner, "html": html}
 
 
+PARENT_POLL = 0.5  # seconds between two looks at the parent, where prctl is not available
+
+
+def exit_with_parent(parent: int, prctl: bool = True) -> None:
+    """End this worker process when `parent` (the process that runs the pool) dies, even by
+    SIGKILL (the OOM killer), which gives the pool no chance to stop its workers: they would
+    wait on the task queue for good. On Linux the kernel sends SIGKILL when the process that
+    forked this one dies (prctl PR_SET_PDEATHSIG); everywhere, a daemon thread also watches
+    for this process to be reparented, or for `parent` to be gone (when a fork server
+    started the worker, `parent` is not its direct parent)."""
+    if prctl and sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    direct = os.getppid()
+
+    def gone() -> bool:
+        if os.getppid() != direct:
+            return True
+        if direct != parent:
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                return True
+            except OSError:
+                pass
+        return False
+
+    def watch() -> None:
+        while not gone():
+            time.sleep(PARENT_POLL)
+        os._exit(1)
+
+    if gone():  # died before this worker could watch
+        os._exit(1)
+    threading.Thread(target=watch, name="newsclean-parent-watch", daemon=True).start()
+
+
 def html_cleaner(cleaner) -> Callable[[str], str]:
     """`newsclean.clean_html` (a later issue), given the cleaner if it takes one."""
     import newsclean
@@ -164,13 +210,71 @@ def html_cleaner(cleaner) -> Callable[[str], str]:
     return fn
 
 
+class RawNumber:
+    """A JSON number that has no finite float value (`1e400`, `-1e400`): kept as its text so
+    that it is written back as it came, valid JSON, instead of as `Infinity`."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"RawNumber({self.text!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, RawNumber) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+def _parse_float(text: str):
+    value = float(text)
+    return value if math.isfinite(value) else RawNumber(text)
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not JSON (strict JSON has no NaN or Infinity)")
+
+
+def loads_record(s: str):
+    """`json.loads` for input records, strict about what JSON is: `NaN`, `Infinity` and
+    `-Infinity` (which Python's json module accepts) raise ValueError; a number too large
+    for a float comes back as a RawNumber, to be written back unchanged."""
+    return json.loads(s, parse_float=_parse_float, parse_constant=_refuse_constant)
+
+
+# A placeholder for a RawNumber while the record is encoded, replaced by the number's text
+# afterwards; random per process, so that no string in a record can be taken for one.
+_RAW_TOKEN = f"\x00newsclean-number-{secrets.token_hex(8)}:"
+_RAW_PLACEHOLDER = re.compile(re.escape(json.dumps(_RAW_TOKEN)[:-1]) + r'(\d+)"')
+
+
+def _dumps(obj, ensure_ascii: bool) -> str:
+    raws: list[str] = []
+
+    def default(o):
+        if isinstance(o, RawNumber):
+            raws.append(o.text)
+            return f"{_RAW_TOKEN}{len(raws) - 1}"
+        raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+
+    s = json.dumps(obj, ensure_ascii=ensure_ascii, allow_nan=False, default=default)
+    if raws:
+        s = _RAW_PLACEHOLDER.sub(lambda m: raws[int(m.group(1))], s)
+    return s
+
+
 def dumps_line(obj) -> bytes:
-    """One JSON line as UTF-8; escapes lone surrogates (which UTF-8 cannot encode) if any."""
-    s = json.dumps(obj, ensure_ascii=False)
+    """One line of strict JSON as UTF-8 (never NaN or Infinity: ValueError instead; a
+    RawNumber is written as its text); escapes lone surrogates (which UTF-8 cannot encode)
+    if any."""
+    s = _dumps(obj, ensure_ascii=False)
     try:
         return s.encode("utf-8") + b"\n"
     except UnicodeEncodeError:
-        return json.dumps(obj).encode("ascii") + b"\n"
+        return _dumps(obj, ensure_ascii=True).encode("ascii") + b"\n"
 
 
 def _kind(value) -> str:
@@ -178,7 +282,7 @@ def _kind(value) -> str:
         return "null"
     if isinstance(value, bool):
         return "a boolean"
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, RawNumber)):
         return "a number"
     if isinstance(value, str):
         return "a string"
@@ -203,10 +307,10 @@ def process_record(name: str, lineno: int, raw: bytes, state: dict | None = None
     except UnicodeDecodeError as exc:
         return _reject(name, lineno, raw, f"invalid UTF-8 at byte {exc.start}")
     try:
-        rec = json.loads(s)
+        rec = loads_record(s)
     except json.JSONDecodeError as exc:
         return _reject(name, lineno, raw, f"invalid JSON: {exc.msg} at column {exc.colno}")
-    except ValueError as exc:  # e.g. an integer longer than Python converts
+    except ValueError as exc:  # an integer longer than Python converts; NaN or Infinity
         return _reject(name, lineno, raw, f"invalid JSON: {exc}")
     except RecursionError:
         return _reject(name, lineno, raw, "invalid JSON: nested too deeply")
@@ -235,7 +339,11 @@ def process_record(name: str, lineno: int, raw: bytes, state: dict | None = None
     except Exception as exc:  # a bug in a rule or the cleaner must not lose the record
         return _reject(name, lineno, raw, f"cleaning failed: {type(exc).__name__}: {exc}")
     rec[spec.field] = out
-    return (OK, dumps_line(rec), len(value), len(out), out != value)
+    try:
+        line = dumps_line(rec)
+    except ValueError as exc:  # a NaN or infinity that the cleaner put in (it does not)
+        return _reject(name, lineno, raw, f"cannot be written as strict JSON: {exc}")
+    return (OK, line, len(value), len(out), out != value)
 
 
 def process_batch(batch: list[tuple[str, int, bytes]], state: dict | None = None) -> list[tuple]:
@@ -261,7 +369,7 @@ def _results(reader: LineReader, spec: JobSpec, workers: int) -> Iterator[list[t
     pending: list[int] = []
     saved = _defer_signals(pending)
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(),
-                               initializer=init_worker, initargs=(spec, True))
+                               initializer=init_worker, initargs=(spec, True, os.getpid()))
     inflight: deque = deque()
     try:
         for batch in batches:

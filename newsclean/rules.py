@@ -25,6 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
+from . import redos
 from .document import KEY_TRIM, clean_form, phrase_key, prefix_key
 
 SCOPES = ("line", "section", "tail", "start", "end")
@@ -37,9 +38,6 @@ CATEGORIES = (
 METADATA_GROUPS = ("wire", "holder", "byline", "dateline", "credit")
 _ID = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9.-]*$")
 _NAMED_GROUP = re.compile(r"\(\?P<([A-Za-z_][A-Za-z0-9_]*)>")
-# A quantified group that itself contains an unbounded quantifier: the classic shape of
-# catastrophic backtracking, e.g. (a+)+ or (\w*\s?)*.
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*{]")
 
 # Lines longer than this are never matched by whole-line rules: chrome lines are short, and
 # the bound keeps the cost of a line independent of its length.
@@ -110,10 +108,7 @@ def _strings(value, source, rid, key) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _check_pattern(pattern: str, source: str, rid: str) -> re.Pattern:
-    if _NESTED_QUANTIFIER.search(pattern):
-        raise _err(source, rid, "pattern has a quantified group containing an unbounded "
-                   "quantifier (e.g. (a+)+), which can backtrack catastrophically; rewrite it")
+def _check_pattern(pattern: str, source: str, rid: str, builtin: bool = False) -> re.Pattern:
     if "(?P=" in pattern or re.search(r"\\[1-9]", pattern):
         raise _err(source, rid, "back-references are not supported in patterns")
     for name in _NAMED_GROUP.findall(pattern):
@@ -127,20 +122,55 @@ def _check_pattern(pattern: str, source: str, rid: str) -> re.Pattern:
         # The rule is also compiled inside the combined matchers, as (?:pattern): global
         # flags like (?s) in front are only valid at the very start of a whole expression.
         re.compile(f"(?:{_strip_named(pattern)})", re.IGNORECASE)
-        return compiled
     except re.error as exc:
         raise _err(source, rid, f"invalid regular expression (global flags such as (?s) "
                    f"must be written as scoped groups (?s:...)): {exc}") from None
     except (OverflowError, RecursionError) as exc:
         raise _err(source, rid, f"regular expression too large or too deeply nested: {exc}") from None
+    if not builtin:  # built-in patterns are vetted by fuzz/redos_scan.py and the tests instead
+        why = _ambiguous_repeat(pattern)
+        if why is not None:
+            raise _err(source, rid, f"pattern can backtrack catastrophically: {why}; rewrite it so that "
+                       "each repeated part can match a piece of a line in one way only "
+                       "(README: 'Patterns in user packs')")
+    return compiled
+
+
+# The checks of user patterns, once per process (a user pack may be read for every page by
+# clean_html(..., extra_rules=...)).
+@functools.lru_cache(maxsize=4096)
+def _ambiguous_repeat(pattern: str) -> str | None:
+    return redos.ambiguous_repeat(pattern, re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _probe(pattern: str, scope: str, max_chars: int | None, examples: tuple[str, ...]) -> str | None:
+    compiled = re.compile(pattern, re.IGNORECASE)
+    if scope in ("start", "end"):
+        call, limit = (compiled.match if scope == "start" else compiled.search), INLINE_WINDOW
+    else:
+        call, limit = compiled.fullmatch, min(max_chars or MAX_RULE_LINE, MAX_RULE_LINE)
+    return redos.probe(call, pattern, examples, limit)
+
+
+def _probe_pattern(rule: Rule, source: str) -> None:
+    """Time a user pattern on strings pumped from its own pieces and examples (the second
+    line of defence behind the static check in `_check_pattern`)."""
+    why = _probe(rule.pattern, rule.scope, rule.max_chars, rule.examples)
+    if why is not None:
+        raise _err(source, rule.id, f"pattern backtracks too much to be used: {why}; rewrite it "
+                   "(README: 'Patterns in user packs')")
 
 
 _RULE_KEYS = {"id", "description", "scope", "phrases", "prefixes", "pattern", "max_chars",
               "until", "languages", "examples", "counterexamples", "requires"}
 
 
-def parse_pack(data: dict, source: str) -> RulePack:
-    """Validate a parsed TOML pack. Raises RulePackError naming the file and the rule."""
+def parse_pack(data: dict, source: str, builtin: bool = False) -> RulePack:
+    """Validate a parsed TOML pack. Raises RulePackError naming the file and the rule.
+
+    The patterns of a user pack (not `builtin`) are also checked for catastrophic
+    backtracking, statically and by timing them on pumped strings (newsclean/redos.py)."""
     meta = data.get("pack")
     if not isinstance(meta, dict) or not isinstance(meta.get("name"), str):
         raise _err(source, None, "missing [pack] table with a 'name'")
@@ -181,7 +211,7 @@ def parse_pack(data: dict, source: str) -> RulePack:
             raise _err(source, rid, "give exactly one of 'phrases', 'prefixes' or 'pattern'")
         if scope in ("start", "end") and pattern is None:
             raise _err(source, rid, f"scope '{scope}' needs a 'pattern'")
-        compiled = _check_pattern(pattern, source, rid) if pattern is not None else None
+        compiled = _check_pattern(pattern, source, rid, builtin) if pattern is not None else None
         max_chars = r.get("max_chars")
         if max_chars is not None and (not isinstance(max_chars, int) or max_chars < 1):
             raise _err(source, rid, "'max_chars' must be a positive integer")
@@ -194,22 +224,79 @@ def parse_pack(data: dict, source: str) -> RulePack:
         examples = _strings(r.get("examples"), source, rid, "examples")
         if not examples:
             raise _err(source, rid, "at least one example is required")
-        rules.append(Rule(
+        rule = Rule(
             id=rid, description=desc.strip(), scope=scope, phrases=phrases, prefixes=prefixes,
             pattern=pattern, max_chars=max_chars, until=until, requires=requires,
             languages=_strings(r.get("languages"), source, rid, "languages") or pack_langs,
             examples=examples,
             counterexamples=_strings(r.get("counterexamples"), source, rid, "counterexamples"),
             pack=meta["name"], compiled=compiled,
-        ))
+        )
+        if compiled is not None and not builtin:
+            _probe_pattern(rule, source)
+        rules.append(rule)
     return RulePack(meta["name"], str(meta.get("version", "0")), str(meta.get("description", "")),
                     pack_langs, tuple(rules), source)
+
+
+# More dots than this on one line outside strings and comments (a dotted key that deep)
+# refuse a pack before tomllib reads it: tomllib needs memory quadratic in a key's depth
+# (100,000 parts: tens of gigabytes). Rule packs use three at most.
+MAX_KEY_DOTS = 256
+_TOML_SPECIAL = re.compile(r"[.\"'#\n]")
+_TOML_BASIC_END = re.compile(r'[\\"\n]')
+_TOML_ML_BASIC_END = re.compile(r'\\|"""')
+
+
+def _check_toml_shape(text: str, source: str) -> None:
+    """Refuse a pack with a dotted key deeper than MAX_KEY_DOTS, in one linear pass that
+    skips strings and comments (their dots are not keys)."""
+    if text.count(".") <= MAX_KEY_DOTS:
+        return
+    i, dots, n = 0, 0, len(text)
+    while True:
+        m = _TOML_SPECIAL.search(text, i)
+        if m is None:
+            return
+        j, c = m.start(), m.group()
+        i = j + 1
+        if c == ".":
+            dots += 1
+            if dots > MAX_KEY_DOTS:
+                line = text.count("\n", 0, j) + 1
+                raise RulePackError(f"{source}: line {line}: more than {MAX_KEY_DOTS} dots outside strings on one line "
+                                    "(a dotted key that deep); refused before parsing")
+        elif c == "\n":
+            dots = 0
+        elif c == "#":
+            k = text.find("\n", j)
+            i = n if k < 0 else k
+        elif text.startswith("'''", j):
+            k = text.find("'''", j + 3)
+            i = n if k < 0 else k + 3
+        elif c == "'":  # a literal string: up to the next quote, unless a line ends first
+            k = text.find("'", j + 1)
+            stop = n if k < 0 else k
+            nl = text.find("\n", j + 1, stop)
+            i = nl if nl >= 0 else stop + 1
+        elif text.startswith('"""', j):
+            i = j + 3
+            while (e := _TOML_ML_BASIC_END.search(text, i)) is not None and e.group() == "\\":
+                i = e.end() + 1
+            i = n if e is None else e.end()
+        else:  # a basic string: up to the next unescaped quote, or the end of the line
+            i = j + 1
+            while (e := _TOML_BASIC_END.search(text, i)) is not None and e.group() == "\\":
+                i = e.end() + 1
+            i = n if e is None else e.end() if e.group() == '"' else e.start()
 
 
 def load_pack(path: str | Path) -> RulePack:
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        _check_toml_shape(text, str(path))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RulePackError(f"{path}: not valid TOML: {exc}") from None
     except UnicodeDecodeError as exc:
@@ -233,7 +320,7 @@ def _builtin_packs() -> tuple[RulePack, ...]:
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
         if entry.name.endswith(".toml"):
             data = tomllib.loads(entry.read_text(encoding="utf-8"))
-            packs.append(parse_pack(data, f"newsclean/packs/{entry.name}"))
+            packs.append(parse_pack(data, f"newsclean/packs/{entry.name}", builtin=True))
     return tuple(packs)
 
 
@@ -386,13 +473,17 @@ def _first_of(op, av) -> tuple[set[str] | None, bool]:
 
 
 class _Alternation:
-    """Rules tried together. The rules a line may match are picked by its first character;
-    one regular expression without groups finds whether any of them matches (rarely), then
-    they are tried one by one, in order, to say which."""
+    """Rules tried together. The rules a line may match are picked by its first character
+    (plus those that may start with anything); a group of more than a few is first tried as
+    one regular expression without capturing groups, which says whether any of them
+    matches (rarely); then its rules are tried one by one, in order, to say which."""
+
+    _DIRECT = 4  # groups up to this size are tried rule by rule
 
     def __init__(self, rules: list[Rule]):
         self.rules = rules
-        by_char: dict[str, list[int]] = {}
+        self._pos = {rule.id: k for k, rule in enumerate(rules)}
+        index: dict[str, list[int]] = {}
         anywhere: list[int] = []
         for k, rule in enumerate(rules):
             chars = _first_chars(rule.pattern)
@@ -400,27 +491,45 @@ class _Alternation:
                 anywhere.append(k)
             else:
                 for ch in chars:
-                    by_char.setdefault(ch, []).append(k)
-        self._fallback = self._compile(anywhere)
-        self._by_char = {ch: self._compile(sorted(ks + anywhere)) for ch, ks in by_char.items()}
+                    index.setdefault(ch, []).append(k)
+        self._index = {ch: tuple(ks) for ch, ks in index.items()}
+        self._anywhere = self._group(tuple(anywhere)) if anywhere else None
+        # Groups are compiled on first use: the packs of all languages start with some
+        # hundreds of different characters, and a document meets only a few.
+        self._groups: dict[tuple[int, ...], tuple] = {}
 
-    def _compile(self, ks: list[int]) -> tuple[re.Pattern, list[Rule]] | None:
-        if not ks:
-            return None
+    def _group(self, ks: tuple[int, ...]) -> tuple[re.Pattern | None, list[Rule]]:
         chosen = [self.rules[k] for k in ks]
+        if len(chosen) <= self._DIRECT:
+            return None, chosen
         body = "|".join(_uncaptured(r.pattern) for r in chosen)
         return re.compile(f"(?:{body})", re.IGNORECASE), chosen
 
-    def fullmatch(self, clean: str) -> Rule | None:
-        first = clean[:1]
-        entry = self._by_char.get("0" if first.isdecimal() else first.lower()[:1], self._fallback)
-        if entry is None or entry[0].fullmatch(clean) is None:
+    @staticmethod
+    def _try(group, clean: str) -> Rule | None:
+        together, rules = group
+        if together is not None and together.fullmatch(clean) is None:
             return None
         n = len(clean)
-        for rule in entry[1]:
+        for rule in rules:
             if (rule.max_chars is None or n <= rule.max_chars) and rule.compiled.fullmatch(clean):
                 return rule
         return None
+
+    def fullmatch(self, clean: str) -> Rule | None:
+        first = clean[:1]
+        ks = self._index.get("0" if first.isdecimal() else first.lower()[:1])
+        found = None
+        if ks is not None:
+            group = self._groups.get(ks)
+            if group is None:  # a benign race: two threads may both compile it
+                group = self._groups[ks] = self._group(ks)
+            found = self._try(group, clean)
+        if self._anywhere is not None:
+            other = self._try(self._anywhere, clean)
+            if other is not None and (found is None or self._pos[other.id] < self._pos[found.id]):
+                found = other
+        return found
 
 
 def _alternation(rules: list[Rule], wrap: str) -> tuple[re.Pattern | None, list[Rule]]:
