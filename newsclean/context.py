@@ -234,19 +234,32 @@ class ContextPasses:
     def _tail_rules(self, st: _State) -> None:
         """Rules that only apply at the end of the article (author bios, newsletter pitches):
         walk back from the end of the document until a paragraph of prose they do not match."""
-        match = st.rules.match_tail
-        for line in reversed(st.doc.lines):
-            i = line.index
-            if line.blank or st.cut[i] is not None:
-                continue
-            rule = match(line.clean) if len(line.text) <= MAX_RULE_LINE else None
-            if rule is not None:
-                st.rule_hits[i] = rule
-                st.cut[i] = (rule.id, rule.description)
-                continue
-            f = st.feats[i]
-            if f is not None and f.kind in (H.GOOD, H.NEAR) and not f.list_item:
-                return
+        lines, cut, feats = st.doc.lines, st.cut, st.feats
+        end = len(lines)
+        while end > 0:
+            # The lines up to the next paragraph of prose going back (where the walk stops
+            # unless a rule matches it), matched together.
+            batch: list[int] = []
+            k = end - 1
+            while k >= 0:
+                if not lines[k].blank and cut[k] is None:
+                    batch.append(k)
+                    f = feats[k]
+                    if f is not None and f.kind in (H.GOOD, H.NEAR) and not f.list_item:
+                        break
+                k -= 1
+            end = k
+            fits = [i for i in batch if len(lines[i].text) <= MAX_RULE_LINE]
+            hits = dict(zip(fits, st.rules.match_tails([lines[i].clean for i in fits])))
+            for i in batch:
+                rule = hits.get(i)
+                if rule is not None:
+                    st.rule_hits[i] = rule
+                    cut[i] = (rule.id, rule.description)
+                    continue
+                f = feats[i]
+                if f is not None and f.kind in (H.GOOD, H.NEAR) and not f.list_item:
+                    return
 
     def _head_and_tail(self, st: _State, block) -> None:
         if block is None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections import Counter
+from itertools import chain
 from importlib import resources
 
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
@@ -58,12 +60,8 @@ def detect(lines: list[str], sample_lines: int = 3, max_tokens: int = 150) -> st
             return "ar"
         if len(_CYRILLIC.findall(sample)) > 0.3 * letters and "ru" in FUNCTION_WORDS_BY_LANG:
             return "ru"
-    scores: dict[str, int] = {}
-    get = _LANGS_OF.get
-    for token in sample.casefold().split(None, max_tokens)[:max_tokens]:
-        # No function word begins or ends with punctuation: strip only when not found.
-        for lang in get(token) or get(token.strip(_STRIP), ()):
-            scores[lang] = scores.get(lang, 0) + 1
+    tokens = [t.strip(_STRIP) for t in sample.casefold().split(None, max_tokens)[:max_tokens]]
+    scores = Counter(chain.from_iterable(filter(None, map(_LANGS_OF.get, tokens))))
     if not scores:
         return None
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))

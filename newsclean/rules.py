@@ -711,6 +711,10 @@ class RuleSet:
         """A rule that only applies after the article's last paragraph (author bios, ...)."""
         return self._tail.match(clean)
 
+    def match_tails(self, cleans: list[str]) -> list[Rule | None]:
+        """match_tail for several lines in one go."""
+        return self._tail.match_many(cleans)
+
     def match_start(self, text: str) -> Match | None:
         """An inline rule cutting at the start of a paragraph (e.g. '(AP) —' after a dateline)."""
         if self.start_re is None:
