@@ -141,11 +141,10 @@ class Document:
     """The input split into units (lines, or wrapped paragraphs), with offsets into the
     newline-normalised text."""
 
-    __slots__ = ("lines", "text", "wrapped", "nlines")
+    __slots__ = ("lines", "wrapped", "nlines")
 
     def __init__(self, text: str, wrapped: bool | None = None):
         raw_lines = normalise_newlines(text)
-        self.text = "\n".join(raw_lines)
         self.nlines = len(raw_lines)
         self.wrapped = is_hard_wrapped(raw_lines) if wrapped is None else wrapped
         lines: list[Line] = []
@@ -161,10 +160,17 @@ class Document:
                 unit.text = unit.raw.rstrip()
                 unit.nlines += 1
             else:
-                lines.append(Line(len(lines), pos, raw, raw.rstrip(), i))
+                # Unwrapped, a unit's index is its line number: one int object for both.
+                lines.append(Line(i if i == len(lines) else len(lines), pos, raw, raw.rstrip(), i))
             prev_len = len(raw.rstrip())
             pos += len(raw) + 1
         self.lines = lines
+
+    @property
+    def text(self) -> str:
+        """The newline-normalised text, which offsets refer to (made on demand: it is a
+        copy of the whole input)."""
+        return "\n".join(line.raw for line in self.lines)
 
     def __len__(self) -> int:
         return len(self.lines)

@@ -651,7 +651,9 @@ class _LineMatcher:
         joined = "\n".join(key for _, key in pending)
         # The gate words anywhere in these lines: split on spaces in C, then strip the few
         # tokens that carry punctuation ('(ap)', 'cookies.', "l'app").
-        tokens = set(joined.split())
+        tokens: set[str] = set()
+        for _, key in pending:  # line by line: the document's list of all its words is large
+            tokens.update(key.split())
         odd = [t for t in tokens if not t.isalnum()]
         tokens.update(t.strip(_GATE_STRIP) for t in odd)
         tokens.update(part for t in odd if "'" in t or "’" in t for part in _APOSTROPHE.split(t.strip(_GATE_STRIP)))
