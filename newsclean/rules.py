@@ -388,9 +388,9 @@ def _uncaptured(pattern: str) -> str:
 # What one of these may start with, case-insensitively: re's own case equivalences (such as
 # 's' and 'ſ') besides lower and upper case.
 try:
-    from re._compiler import _ignorecase_fixes as _FIXES
-except ImportError:  # pragma: no cover - other Pythons: lower and upper case only
-    _FIXES = {}
+    from re._casefix import _EXTRA_CASES as _FIXES  # Python 3.11 and later
+except ImportError:  # pragma: no cover - should the private table move: the ASCII cases
+    _FIXES = {0x69: (0x131,), 0x73: (0x17f,), 0x6b: (0x212a,), 0x131: (0x69,), 0x17f: (0x73,), 0x212a: (0x6b,)}
 _MAX_CLASS = 2000  # character classes larger than this count as 'anything'
 _SPACES_SET = frozenset(" \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0")
 
@@ -470,6 +470,56 @@ def _first_of(op, av) -> tuple[set[str] | None, bool]:
     if op is c.AT or op in (c.ASSERT, c.ASSERT_NOT):
         return set(), True  # zero width: a look-around only narrows what may follow
     return None, False  # any character, a negated class, a category, a look-around...
+
+
+def _literal_safe(ch: str) -> bool:
+    """Does a line hold this character case-insensitively exactly when its casefolded
+    form holds ch.lower()? Not for characters re pairs with others (i and ı, s and ſ...)."""
+    low = ch.lower()
+    return len(low) == 1 and low == ch.casefold() and ord(low) not in _FIXES and ch.upper().lower() == low
+
+
+def _required(pattern: str) -> tuple[str, ...] | None:
+    """Strings (lower case) one of which every match of the pattern contains, or None. A
+    pattern that may start with anything is tried only on lines that hold one of them."""
+    try:
+        parsed = _sre.parse(pattern, re.IGNORECASE)
+    except Exception:  # noqa: BLE001 - unknown shapes only lose the optimisation
+        return None
+    return _most_selective(_requirements(list(parsed)))
+
+
+def _most_selective(reqs: list[tuple[str, ...]]) -> tuple[str, ...] | None:
+    return max(reqs, key=lambda alts: (min(map(len, alts)), -len(alts)), default=None)
+
+
+def _requirements(items) -> list[tuple[str, ...]]:
+    c = _sre_c
+    reqs: list[tuple[str, ...]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            reqs.append(("".join(run),))
+            run.clear()
+
+    for op, av in items:
+        if op is c.LITERAL and _literal_safe(chr(av)):
+            run.append(chr(av).lower())
+            continue
+        flush()
+        if op is c.SUBPATTERN:
+            reqs += _requirements(list(av[3]))
+        elif op is c.ATOMIC_GROUP:
+            reqs += _requirements(list(av))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            reqs += _requirements(list(av[2]))
+        elif op is c.BRANCH:
+            alts = [_most_selective(_requirements(list(branch))) for branch in av[1]]
+            if all(alts):
+                reqs.append(tuple(sorted({s for a in alts for s in a})))
+    flush()
+    return reqs
 
 
 class _Alternation:
@@ -553,13 +603,25 @@ class _LineMatcher:
                 prefix_map.setdefault(prefix_key(clean_form(p)), rule)
             if rule.pattern is not None and not rule.requires:
                 patterns.append(rule)
+        # A pattern that may start with any character would be tried on every line; when
+        # it has to contain some string, it is gated by that string instead.
+        derived: dict[str, tuple[str, ...]] = {}
+        for rule in patterns:
+            if _first_chars(rule.pattern) is None:
+                needs = _required(rule.pattern)
+                if needs is not None:
+                    derived[rule.id] = needs
+        patterns = [r for r in patterns if r.id not in derived]
         # Costly patterns that name what they need are tried only on lines that hold it: a
         # whole word (looked up in the line's set of words) or a string with other characters
         # (searched for as a substring).
         self.gated_words: dict[str, list[Rule]] = {}
         self.gated_strings: dict[str, list[Rule]] = {}
         for rule in rules:
-            if rule.pattern is not None and rule.requires:
+            if rule.id in derived:
+                for need in derived[rule.id]:
+                    self.gated_strings.setdefault(need, []).append(rule)
+            elif rule.pattern is not None and rule.requires:
                 for need in rule.requires:
                     # Scripts without spaces have no words to look up: their needs are substrings.
                     word = _GATE_WORD.fullmatch(need) and not _NO_SPACE_SCRIPT.search(need)

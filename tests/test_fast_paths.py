@@ -108,3 +108,19 @@ def test_peak_memory_grows_linearly(unit):
         tracemalloc.stop()
     assert ratios[1] < 1.2 * ratios[0], ratios
     assert ratios[1] < 25, ratios  # measured 9x (prose) and 20x (page) in November 2026
+
+
+def test_derived_requirements_hold_for_every_example():
+    """A pattern gated by the strings it must contain (derived from the pattern) holds one
+    of them in every line it matches."""
+    from newsclean.rules import _required
+    checked = 0
+    for rule in PATTERN_RULES:
+        needs = _required(rule.pattern)
+        if needs is None:
+            continue
+        for s in SAMPLES:
+            if rule.compiled.fullmatch(s):
+                checked += 1
+                assert any(n in clean_form(s).casefold() for n in needs), (rule.id, s, needs)
+    assert checked > 100
