@@ -327,14 +327,20 @@ def _path_to(auto: _Automaton, start: dict, target: int) -> str:
 
 def _path_from(auto: _Automaton, source: int, last: dict) -> str:
     """A text leading from position `source` (excluded) to the end."""
-    parent = {source: None}
-    queue = [source]
+    return _bfs_text(auto, {source: None}, last, include_roots=False)
+
+
+def _bfs_text(auto: _Automaton, parent: dict, last, include_roots: bool) -> str:
+    """Breadth first from the positions in `parent` (each mapped to None) to one in `last`:
+    a character of each position on the way (the starting one only if include_roots)."""
+    queue = list(parent)
     for p in queue:
         if p in last:
             out = []
-            while parent[p] is not None:
-                out.append(_intersect(auto.leaf[p], auto.leaf[p]) or "?")
-                p = parent[p]
+            node = p
+            while node is not None and (include_roots or parent[node] is not None):
+                out.append(_intersect(auto.leaf[node], auto.leaf[node]) or "?")
+                node = parent[node]
             return "".join(reversed(out))
         for q in auto.follow[p]:
             if q not in parent:
@@ -540,21 +546,7 @@ _BREAKERS = ("!", "")
 
 def _shortest(auto: _Automaton, frag: _Frag) -> str:
     """A shortest non-empty text along the automaton from a first to a last position."""
-    parent: dict[int, int | None] = {p: None for p in frag.first}
-    queue = list(frag.first)
-    for p in queue:
-        if p in frag.last:
-            out = []
-            node: int | None = p
-            while node is not None:
-                out.append(_intersect(auto.leaf[node], auto.leaf[node]) or "?")
-                node = parent[node]
-            return "".join(reversed(out))
-        for q in auto.follow[p]:
-            if q not in parent:
-                parent[q] = p
-                queue.append(q)
-    return ""
+    return _bfs_text(auto, dict.fromkeys(frag.first), frag.last, include_roots=True)
 
 
 def _sample(items, flags: int, nonempty: bool = False) -> str:
