@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import functools
+import os
 
 from .cleaner import HEURISTICS, Cleaner
 from .result import Removal, Result
@@ -19,9 +20,17 @@ __all__ = ["clean", "analyze", "clean_html", "analyze_html", "Cleaner", "Result"
            "HEURISTICS", "learn", "SiteProfiles", "ProfileError", "registered_domain", "__version__"]
 
 @functools.lru_cache(maxsize=32)
-def _cleaner(options: tuple = ()) -> Cleaner:
-    """One Cleaner per set of options, built once (rules compile on first use)."""
+def _cleaner(options: tuple = (), stamp: tuple | None = None) -> Cleaner:
+    """One Cleaner per set of options, built once (rules compile on first use). `stamp` is
+    only part of the key: the identity of the profiles file the options name, if any."""
     return Cleaner(**dict(options))
+
+
+def _file_stamp(path) -> tuple:
+    """What tells a file rewritten under the same name from the one read before: where it
+    is, and its device, inode, modification time and size."""
+    st = os.stat(path)
+    return os.path.abspath(path), st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size
 
 
 def _cleaner_for(options: dict) -> Cleaner:
@@ -32,7 +41,14 @@ def _cleaner_for(options: dict) -> Cleaner:
         hash(key)
     except TypeError:
         return Cleaner(**options)  # unhashable options (a generator of paths): no caching
-    return _cleaner(key)
+    stamp = None
+    profiles = options.get("profiles")
+    if isinstance(profiles, (str, os.PathLike)):
+        try:
+            stamp = _file_stamp(profiles)
+        except (OSError, ValueError):
+            return Cleaner(**options)  # not there (or not a path): the Cleaner says why
+    return _cleaner(key, stamp)
 
 
 def clean(text: str, *, url: str | None = None, site: str | None = None, **options) -> str:

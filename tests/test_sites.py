@@ -263,6 +263,30 @@ def test_profiles_from_a_path(tmp_path, profiles):
         Cleaner(profiles={"example.com": ["menu"]})
 
 
+def test_module_functions_reload_a_rewritten_profiles_file(tmp_path, profiles):
+    """newsclean.clean caches its Cleaner by options; a profiles file saved again under the
+    same name (another mtime, size or inode) is read again, an unchanged one is not."""
+    path = tmp_path / "p.json"
+    profiles.save(path)
+    text, url = _page()
+    first = newsclean.clean(text, url=url, profiles=str(path))
+    assert SHORT not in first and EDITION not in first
+    assert newsclean._cleaner_for({"profiles": str(path)}) is newsclean._cleaner_for({"profiles": str(path)})
+    other = learn(pages(10, site="example.com", extra=lambda i: ["Only in the new profiles"]))
+    other.save(path)
+    second = newsclean.analyze(text, url=url, profiles=str(path))
+    assert EDITION in second.text and second.text == Cleaner().clean(text)
+    assert not [x for x in second.removed if x.rule.startswith("site:")]
+    # Rewritten in place: same inode, new size and modification time.
+    path.write_text(json.dumps(profiles.to_dict()), encoding="utf-8")
+    assert newsclean.clean(text, url=url, profiles=path) == first
+    assert newsclean.clean(text, url=url, profiles=str(path)) == first
+    # A missing file is an error every time, never a cached Cleaner.
+    path.unlink()
+    with pytest.raises(FileNotFoundError):
+        newsclean.clean(text, url=url, profiles=str(path))
+
+
 def test_pickling_keeps_the_profiles(profiles):
     cleaner = Cleaner(profiles=profiles, disable=["social"])
     copy = pickle.loads(pickle.dumps(cleaner))
