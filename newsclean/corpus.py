@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import gzip
-import inspect
 import io
 import json
 import math
@@ -201,13 +200,11 @@ def exit_with_parent(parent: int, prctl: bool = True) -> None:
     threading.Thread(target=watch, name="newsclean-parent-watch", daemon=True).start()
 
 
-def html_cleaner(cleaner) -> Callable[[str], str]:
-    """`newsclean.clean_html` (a later issue), given the cleaner if it takes one."""
-    import newsclean
-    fn = newsclean.clean_html
-    if "cleaner" in inspect.signature(fn).parameters:
-        return lambda html: fn(html, cleaner=cleaner)
-    return fn
+def html_cleaner(cleaner) -> Callable[..., str]:
+    """`newsclean.clean_html` with this cleaner's options (and profiles): f(html, url=None),
+    where `url` is the page's own, for its site and metadata."""
+    from .html import clean_html
+    return lambda html, url=None: clean_html(html, url, cleaner=cleaner)
 
 
 class RawNumber:

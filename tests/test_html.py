@@ -341,6 +341,28 @@ def test_command_line_html(tmp_path, capsys):
     assert "binary" in capsys.readouterr().err
 
 
+def test_command_line_html_takes_the_cleaner_options(tmp_path, capsys):
+    """--no-title, --disable (and the other cleaner options) reach the HTML cleaner."""
+    import json
+
+    from newsclean import cli
+    teaser = page(body="<article>" + "".join(f"<p>{p}</p>" for p in PARAS) + "<p>Advertisement</p></article>")
+    path = tmp_path / "page.html"
+    path.write_text(teaser, encoding="utf-8")
+    off = ["--disable", "ad", "--disable", "heuristic", "--disable", "label", "--disable", "widget"]
+    for args, expected in (([], newsclean.clean_html(teaser)),
+                           (["--no-title"], newsclean.clean_html(teaser, keep_title=False)),
+                           (off, newsclean.clean_html(teaser, disable=["ad", "heuristic", "label", "widget"]))):
+        assert cli.main(["clean", "--html", *args, str(path)]) == 0
+        assert capsys.readouterr().out == expected + "\n"
+        src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+        src.write_text(json.dumps({"html": teaser}) + "\n", encoding="utf-8")
+        assert cli.main(["jsonl", str(src), "-o", str(out), "--html-field", "html", "--workers", "1", "-q", *args]) == 0
+        assert json.loads(out.read_text(encoding="utf-8"))["text"] == expected
+    assert not newsclean.clean_html(teaser, keep_title=False).startswith("Council approves budget")
+    assert "Advertisement" in newsclean.clean_html(teaser, disable=["ad", "heuristic", "label", "widget"])
+
+
 # -- quality guard -----------------------------------------------------------------------------
 
 FLOOR = 0.965  # reached on this subset when written: see BENCHMARKS.md, "HTML"
