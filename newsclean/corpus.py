@@ -324,7 +324,7 @@ def process_record(name: str, lineno: int, raw: bytes, state: dict | None = None
         site["url"] = rec[spec.url_field]  # no URL, or one without a site: no profile
     try:
         if state["html"] is not None:
-            out = state["html"](value)
+            out = state["html"](value, **site)
         elif spec.meta_field:
             result = cleaner.analyze(value, **site)
             out = result.text

@@ -23,7 +23,8 @@
   handles quickly, the page's visible text is cleaned as a whole page, and the longer wins.
 - **Clean**: the page's title is the headline: it is taken out of the text's first lines, the
   text cleaner runs with keep_title=True (so that it does not take the article's first line for
-  the headline), and with `keep_title` the title is put back on top.
+  the headline), and with `keep_title` the title is put back on top. A Cleaner with site
+  profiles cuts the lines of the page's site: that of `url`, else of the page's own URL.
 """
 
 from __future__ import annotations
@@ -362,11 +363,6 @@ def without_title(text: str, title: str | None, head: int = HEAD_LINES) -> str:
 
 # -- the public functions ----------------------------------------------------------------------
 
-@lru_cache(maxsize=16)
-def _cached(disable: tuple, lang: str | None) -> Cleaner:
-    return Cleaner(disable=disable, keep_title=True, lang=lang)
-
-
 @lru_cache(maxsize=8)
 def _keeping_titles(cleaner: Cleaner) -> Cleaner:
     """The same cleaner with keep_title=True (built from its pickled state)."""
@@ -385,18 +381,18 @@ def _cleaner(cleaner: Cleaner | None, options: dict) -> tuple[Cleaner, bool]:
             raise TypeError("clean_html: pass either cleaner= or cleaner options, not both")
         return (cleaner if cleaner.keep_title else _keeping_titles(cleaner)), cleaner.keep_title
     keep_title = options.pop("keep_title", True)
-    if set(options) - {"disable", "lang"}:
+    if set(options) - {"disable", "lang", "profiles"}:
         return Cleaner(**options, keep_title=True), keep_title  # extra_rules (read each time), or TypeError
-    disable = options.get("disable", ())
-    disable = (disable,) if isinstance(disable, str) else tuple(disable)
-    return _cached(disable, options.get("lang")), keep_title
+    from . import _cleaner_for  # cached as for newsclean.clean: a profiles file is read again when rewritten
+    return _cleaner_for(dict(options, keep_title=True)), keep_title
 
 
 def analyze_html(html: str | bytes, url: str | None = None, *, cleaner: Cleaner | None = None,
                  **options) -> Result:
     """Like `clean_html`, with every removal explained and the page's metadata (`title`, `date`,
     `author`, `url` added to the cleaner's). The removals' offsets refer to the text extracted
-    from the page without its headline (what the text cleaner was given)."""
+    from the page without its headline (what the text cleaner was given). A site's learned
+    lines are cut as `site:<domain>`, as by `Cleaner.analyze(text, url=...)`."""
     cl, keep_title = _cleaner(cleaner, dict(options))
     if isinstance(html, (str, bytes, bytearray, memoryview)) and len(html) > MAX_BYTES:
         raise ValueError(f"clean_html: the input is larger than {MAX_BYTES:,} bytes")
@@ -404,11 +400,12 @@ def analyze_html(html: str | bytes, url: str | None = None, *, cleaner: Cleaner 
     if root is None:
         return Result("")
     meta = page_metadata(root, url)
+    site = {"url": url or meta["url"]}  # the page's site, for the cleaner's profiles
     _, left = prune(root)
     text = extract(root, url) if left <= MAX_EXTRACT_ELEMENTS else ""
-    result = cl.analyze(without_title(text, meta["title"])) if text else None
+    result = cl.analyze(without_title(text, meta["title"]), **site) if text else None
     if result is None or len(text) < MIN_TEXT:  # little or nothing: the page's text, cleaned whole
-        whole = cl.analyze(without_title(visible_text(root), meta["title"]))
+        whole = cl.analyze(without_title(visible_text(root), meta["title"]), **site)
         result = whole if result is None or len(whole.text) > len(result.text) else result
     if keep_title and meta["title"] and result.text:
         result.text = f"{meta['title']}\n\n{result.text}"
@@ -424,7 +421,9 @@ def clean_html(html: str | bytes, url: str | None = None, *, cleaner: Cleaner | 
 
     `html`: str or bytes, in any encoding the page declares or that can be detected. `url`: where
     the page came from, for the metadata (nothing is fetched). `cleaner`: a Cleaner, or the
-    options of one (`keep_title`, `disable`, `extra_rules`, `lang`). Raises ValueError for input
-    over MAX_BYTES, binary data, or a page nested MAX_DEPTH levels deep; TypeError for input
-    that is neither str nor bytes."""
+    options of one (`keep_title`, `disable`, `extra_rules`, `lang`, `profiles`). With profiles,
+    the page's site is that of `url`, or when it is not given, of the page's own URL (its
+    canonical link or og:url: `metadata["url"]`); a page with neither is cleaned without them.
+    Raises ValueError for input over MAX_BYTES, binary data, or a page nested MAX_DEPTH levels
+    deep; TypeError for input that is neither str nor bytes."""
     return analyze_html(html, url, cleaner=cleaner, **options).text

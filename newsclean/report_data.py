@@ -620,12 +620,12 @@ class _Capture:
         self._cleaner = cleaner
         self.last: str | None = None
 
-    def analyze(self, text: str):
+    def analyze(self, text: str, **site):
         self.last = text
-        return self._cleaner.analyze(text)
+        return self._cleaner.analyze(text, **site)
 
-    def clean(self, text: str) -> str:
-        return self.analyze(text).text
+    def clean(self, text: str, **site) -> str:
+        return self.analyze(text, **site).text
 
     def __getattr__(self, name):
         return getattr(self._cleaner, name)

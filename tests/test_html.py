@@ -327,6 +327,82 @@ def test_page_with_no_article():
     assert "Section 1" not in out and "Copyright" not in out
 
 
+# -- site profiles ---------------------------------------------------------------------------
+
+EDITION = "Valley Herald weekend edition of July 3, 2024"
+LETTERS = "Tell us what you think: letters@valleyherald.com"
+CANONICAL = '<link rel="canonical" href="https://www.valleyherald.com/2024/07/03/budget">'
+
+
+def herald_page(head: str = "") -> str:
+    """A page of valleyherald.com with two lines of its template inside the article, which
+    neither the pruning nor the text cleaner's rules know."""
+    article = "".join(f"<p>{p}</p>" for p in PARAS)
+    return page(body=f"<article><h1>Council approves budget</h1><p>{EDITION}</p>{article}<p>{LETTERS}</p></article>",
+                head=head)
+
+
+@pytest.fixture(scope="module")
+def herald_profiles() -> newsclean.SiteProfiles:
+    topics = ["the bridge", "the school board", "the harvest fair", "a new bakery", "the river trail"]
+    return newsclean.learn({"url": f"https://www.valleyherald.com/story/{i}",
+                            "text": f"Valley Herald weekend edition of May {i + 1}, 2024\n\n"
+                                    f"Neighbours gathered on Saturday to talk about {t} and what it means for the town.\n\n"
+                                    f"{LETTERS}"} for i, t in enumerate(topics))
+
+
+def site_cuts(result: newsclean.Result) -> list[tuple[str, str]]:
+    return [(r.rule, r.text) for r in result.removed if r.rule.startswith("site:")]
+
+
+def test_profiles_apply_with_the_url(herald_profiles):
+    html = herald_page()
+    plain = newsclean.clean_html(html, url="https://www.valleyherald.com/x")
+    assert EDITION in plain and LETTERS in plain  # nothing else cuts them
+    r = newsclean.analyze_html(html, url="https://news.valleyherald.com/x", profiles=herald_profiles)
+    assert site_cuts(r) == [("site:valleyherald.com", EDITION), ("site:valleyherald.com", LETTERS)]
+    assert r.text == "\n".join(x for x in plain.split("\n") if x not in (EDITION, LETTERS))
+    assert r.text.startswith("Council approves budget\n\n" + PARAS[0])
+    assert newsclean.clean_html(html, "https://valleyherald.com/x", profiles=herald_profiles) == r.text
+    # The same through a Cleaner, with or without its headline.
+    for keep_title in (True, False):
+        cleaner = newsclean.Cleaner(profiles=herald_profiles, keep_title=keep_title)
+        out = newsclean.clean_html(html, "https://valleyherald.com/x", cleaner=cleaner)
+        assert EDITION not in out and LETTERS not in out and PARAS[0] in out
+        assert out.startswith("Council approves budget") is keep_title
+
+
+def test_profiles_use_the_pages_own_url_when_none_is_given(herald_profiles):
+    r = newsclean.analyze_html(herald_page(head=CANONICAL), profiles=herald_profiles)
+    assert r.metadata["url"] == "https://www.valleyherald.com/2024/07/03/budget"
+    assert site_cuts(r) == [("site:valleyherald.com", EDITION), ("site:valleyherald.com", LETTERS)]
+    og = '<meta property="og:url" content="https://valleyherald.com/2024/07/03/budget">'
+    assert EDITION not in newsclean.clean_html(herald_page(head=og), profiles=herald_profiles)
+    # The url given wins over the page's own; without either, no site and no profile.
+    r = newsclean.analyze_html(herald_page(head=CANONICAL), url="https://other.example.org/a", profiles=herald_profiles)
+    assert site_cuts(r) == [] and EDITION in r.text
+    r = newsclean.analyze_html(herald_page(), profiles=herald_profiles)
+    assert site_cuts(r) == [] and EDITION in r.text and r.metadata["url"] is None
+
+
+def test_profiles_apply_to_the_visible_text_fallback(monkeypatch, herald_profiles):
+    import trafilatura
+    monkeypatch.setattr(trafilatura, "extract", lambda *a, **k: None)
+    r = newsclean.analyze_html(herald_page(), url="https://valleyherald.com/x", profiles=herald_profiles)
+    assert [rule for rule, _ in site_cuts(r)] == ["site:valleyherald.com"] * 2
+    assert EDITION not in r.text and PARAS[0] in r.text
+
+
+def test_profiles_from_a_path_are_cached_and_read_again_when_rewritten(tmp_path, herald_profiles):
+    path = tmp_path / "profiles.json"
+    herald_profiles.save(path)
+    html, url = herald_page(), "https://valleyherald.com/x"
+    assert EDITION not in newsclean.clean_html(html, url, profiles=str(path))
+    assert H._cleaner(None, {"profiles": str(path)})[0] is H._cleaner(None, {"profiles": str(path)})[0]
+    newsclean.SiteProfiles({}).save(path)
+    assert EDITION in newsclean.clean_html(html, url, profiles=str(path))
+
+
 # -- the command line --------------------------------------------------------------------------
 
 def test_command_line_html(tmp_path, capsys):
@@ -361,6 +437,36 @@ def test_command_line_html_takes_the_cleaner_options(tmp_path, capsys):
         assert json.loads(out.read_text(encoding="utf-8"))["text"] == expected
     assert not newsclean.clean_html(teaser, keep_title=False).startswith("Council approves budget")
     assert "Advertisement" in newsclean.clean_html(teaser, disable=["ad", "heuristic", "label", "widget"])
+
+
+def test_command_line_jsonl_html_with_profiles(tmp_path, capsys, herald_profiles):
+    import json
+
+    from newsclean import cli
+    prof = tmp_path / "profiles.json"
+    herald_profiles.save(prof)
+    records = [{"id": 1, "link": "https://www.valleyherald.com/a", "html": herald_page()},
+               {"id": 2, "html": herald_page(head=CANONICAL)},  # no URL: the page's own
+               {"id": 3, "html": herald_page()},  # no URL at all: no profile
+               {"id": 4, "link": "https://other.example.org/x", "html": herald_page(head=CANONICAL)},
+               {"id": 5, "link": 42, "html": herald_page(head=CANONICAL)}]  # not a string: as if absent
+    src = tmp_path / "pages.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    expected = [newsclean.clean_html(r["html"], r.get("link") if isinstance(r.get("link"), str) else None,
+                                     profiles=herald_profiles) for r in records]
+    assert [EDITION in x for x in expected] == [False, False, True, True, False]
+    for workers in ("1", "2"):
+        out = tmp_path / f"clean{workers}.jsonl"
+        assert cli.main(["jsonl", str(src), "-o", str(out), "--html-field", "html", "--profiles", str(prof),
+                         "--url-field", "link", "--workers", workers, "-q"]) == 0
+        got = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+        assert [g["text"] for g in got] == expected
+        assert [g["id"] for g in got] == [1, 2, 3, 4, 5] and got[0]["link"] == records[0]["link"]
+    out = tmp_path / "plain.jsonl"
+    assert cli.main(["jsonl", str(src), "-o", str(out), "--html-field", "html", "--url-field", "link",
+                     "--workers", "1", "-q"]) == 0
+    assert all(EDITION in json.loads(x)["text"] for x in out.read_text(encoding="utf-8").splitlines())
+    capsys.readouterr()
 
 
 # -- quality guard -----------------------------------------------------------------------------
