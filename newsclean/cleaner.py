@@ -54,8 +54,10 @@ def _init_worker(cleaner: "Cleaner") -> None:
     _worker_cleaner = cleaner
 
 
-def _clean_batch(texts: list[str]) -> list[str]:
-    return [_worker_cleaner.clean(t) for t in texts]
+def _clean_batch(texts: list[str], urls: list | None = None) -> list[str]:
+    if urls is None:
+        return [_worker_cleaner.clean(t) for t in texts]
+    return [_worker_cleaner.clean(t, url=u) for t, u in zip(texts, urls)]
 
 
 def _selected(rules: Iterable[Rule], disable: set[str]) -> list[Rule]:
@@ -176,24 +178,34 @@ class Cleaner(ContextPasses):
         self._inside(st, block)
         return st
 
-    def clean_many(self, texts: Iterable[str], workers: int = 1, batch: int = 64) -> Iterator[str]:
+    def clean_many(self, texts: Iterable[str], workers: int = 1, batch: int = 64, *,
+                   urls: Iterable[str | None] | None = None) -> Iterator[str]:
         """Clean an iterable of texts, yielding results in input order. With workers > 1,
-        batches go to a process pool, a bounded number at a time, so memory stays flat."""
+        batches go to a process pool, a bounded number at a time, so memory stays flat.
+
+        urls: for `profiles`, each text's URL (or site name, or None), in the same order as
+        `texts`: `clean_many(df["text"], urls=df["url"])` is `clean(text, url=url)` for each
+        pair. It is read alongside `texts`, lazily; ValueError when the two differ in length."""
+        if urls is None:
+            items = ((t, None) for t in texts)
+        else:
+            items = zip(texts, urls, strict=True)
         if workers <= 1:
-            for t in texts:
-                yield self.clean(t)
+            for t, u in items:
+                yield self.clean(t, url=u)
             return
         from concurrent.futures import ProcessPoolExecutor
         from itertools import islice
-        texts = iter(texts)
         with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(self,)) as pool:
             pending = deque()
             while True:
                 while len(pending) < workers * 4:
-                    chunk = list(islice(texts, batch))
+                    chunk = list(islice(items, batch))
                     if not chunk:
                         break
-                    pending.append(pool.submit(_clean_batch, chunk))
+                    chunk_texts = [t for t, _ in chunk]
+                    chunk_urls = None if urls is None else [u for _, u in chunk]
+                    pending.append(pool.submit(_clean_batch, chunk_texts, chunk_urls))
                 if not pending:
                     return
                 yield from pending.popleft().result()

@@ -287,6 +287,23 @@ def test_module_functions_reload_a_rewritten_profiles_file(tmp_path, profiles):
         newsclean.clean(text, url=url, profiles=str(path))
 
 
+def test_clean_many_with_urls(profiles):
+    text, url = _page()
+    texts = [text, text, text, text.replace(EDITION, "An edition line of another site"), text] * 15
+    urls = [url, None, "https://other.org/x", url, "example.com"] * 15  # a site name works as a URL
+    cleaner = Cleaner(profiles=profiles)
+    expected = [cleaner.clean(t, url=u) for t, u in zip(texts, urls)]
+    assert EDITION not in expected[0] and EDITION in expected[1] and EDITION in expected[2]
+    assert expected[4] == expected[0]
+    one = list(cleaner.clean_many(texts, urls=urls))
+    two = list(cleaner.clean_many(iter(texts), workers=2, batch=8, urls=iter(urls)))
+    assert one == two == expected
+    assert list(cleaner.clean_many(texts[:5])) == [cleaner.clean(t) for t in texts[:5]]  # no urls: no profiles
+    for workers in (1, 2):
+        with pytest.raises(ValueError):
+            list(cleaner.clean_many(texts, workers=workers, batch=8, urls=urls[:-1]))
+
+
 def test_pickling_keeps_the_profiles(profiles):
     cleaner = Cleaner(profiles=profiles, disable=["social"])
     copy = pickle.loads(pickle.dumps(cleaner))
