@@ -32,6 +32,7 @@ examples:
   newsclean learn crawl.jsonl --url-field url -o profiles.json      learn each site's chrome
   newsclean jsonl crawl.jsonl -o clean.jsonl --profiles profiles.json --dask local
   newsclean explain page.txt                    every line, with the rule that cut it
+  newsclean explain page.txt --profiles profiles.json --url https://www.example.com/a
   newsclean explain --json page.txt
   newsclean rules --lang en --category social
   newsclean report crawl.jsonl --url-field url --sample 2000 -o report.html
@@ -107,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the input is an HTML page (any declared or detectable encoding): "
                         "extract its article, then clean it")
     add_cleaner_options(p)
+    cli_sites.add_page_options(p, html=True)
 
     p = sub.add_parser("jsonl", help="clean a field of every JSON Lines record", formatter_class=fmt,
                        epilog=EPILOG, description=(
@@ -134,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="a text file, or '-' for stdin")
     p.add_argument("--json", action="store_true", help="print {text, removed, metadata, version, rules}")
     add_cleaner_options(p)
+    cli_sites.add_page_options(p)
 
     p = sub.add_parser("rules", help="list the rules", formatter_class=fmt, epilog=EPILOG,
                        description="One rule per line, tab-separated: id, category, languages, description.")
@@ -198,9 +201,10 @@ def _write_stdout(text: str) -> None:
 # -- subcommands --------------------------------------------------------------------------------
 
 def cmd_clean(args) -> int:
+    from . import cli_sites
     if args.html:
         _need_html("--html")
-    cleaner = make_cleaner(cleaner_options(args))
+    cleaner = make_cleaner(cleaner_options(args) | cli_sites.page_profiles(args, html=args.html))
     clean = corpus.html_cleaner(cleaner) if args.html else cleaner.clean
     files = args.files or ["-"]
     outdir = None if args.output is None else Path(args.output)
@@ -223,7 +227,7 @@ def cmd_clean(args) -> int:
     for path in files:  # a missing or unwritable file is reported; the others are still cleaned
         try:
             try:
-                out = clean(_read_text(path))
+                out = clean(_read_text(path), url=args.url)
             except ValueError as exc:  # HTML that cannot be read: binary, too large, too deep
                 if not args.html:
                     raise
@@ -369,9 +373,10 @@ def render_explain(text: str, result, colour: bool = False) -> str:
 
 
 def cmd_explain(args) -> int:
-    cleaner = make_cleaner(cleaner_options(args))
+    from . import cli_sites
+    cleaner = make_cleaner(cleaner_options(args) | cli_sites.page_profiles(args))
     text = _read_text(args.file)
-    result = cleaner.analyze(text)
+    result = cleaner.analyze(text, url=args.url)
     if args.json:
         doc = {"text": result.text, "removed": [r.to_dict() for r in result.removed],
                "metadata": result.metadata, "version": newsclean.__version__, "rules": rules_label(cleaner)}

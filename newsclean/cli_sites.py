@@ -1,5 +1,6 @@
-"""The command's site profiles and Dask: `newsclean learn`, and `--profiles`/`--dask` for
-`newsclean jsonl` (kept apart from cli.py, which wires them in)."""
+"""The command's site profiles and Dask: `newsclean learn`, `--profiles`/`--dask` for
+`newsclean jsonl`, and `--profiles`/`--url` for `newsclean clean` and `explain` (kept apart
+from cli.py, which wires them in)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from . import corpus
 from .cli import EXIT_IO, EXIT_OK, EXIT_USAGE, CliError, positive_int
+from .domains import registered_domain
 from .sites import MIN_DOCS, MIN_SHARE, LineCounts, ProfileError, SiteProfiles, parse_json_record
 
 
@@ -44,6 +46,36 @@ def add_jsonl_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--url-field", default="url", metavar="NAME",
                    help="the field holding each record's URL, for --profiles (default: url)")
     add_dask_option(g)
+
+
+def add_page_options(p: argparse.ArgumentParser, html: bool = False) -> None:
+    """--profiles and --url for the commands that clean single pages (clean, explain)."""
+    g = p.add_argument_group("site profiles")
+    g.add_argument("--profiles", metavar="FILE",
+                   help="site profiles from 'newsclean learn': remove the learned chrome of the site of --url")
+    g.add_argument("--url", metavar="URL",
+                   help="where the input comes from (a URL, or a site such as example.com), for --profiles; "
+                        "with several files, all of them" + (
+                            "; with --html, the page's own canonical URL when not given" if html else ""))
+
+
+def page_profiles(args, html: bool = False) -> dict:
+    """The cleaner options for --profiles ({} without it), once --url is checked: text needs a
+    --url that names a site; an HTML page may name its own. A site the profiles do not know is
+    noted on stderr (the input is then cleaned without profiles)."""
+    if args.profiles is None:
+        return {}
+    if args.url is None:
+        if not html:
+            raise CliError("--profiles needs --url: the URL (or site) the input comes from", EXIT_USAGE)
+    elif registered_domain(args.url) is None:
+        raise CliError(f"--url: {args.url!r} names no site", EXIT_USAGE)
+    profiles = load_profiles(args.profiles)
+    site = profiles.site_of(args.url) if args.url is not None else None
+    if site is not None and site not in profiles:
+        print(f"newsclean: note: {args.profiles} has no profile for {site}; its lines are not cut",
+              file=sys.stderr)
+    return {"profiles": profiles}
 
 
 def add_learn_parser(sub, formatter, epilog: str) -> None:

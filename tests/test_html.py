@@ -439,6 +439,25 @@ def test_command_line_html_takes_the_cleaner_options(tmp_path, capsys):
     assert "Advertisement" in newsclean.clean_html(teaser, disable=["ad", "heuristic", "label", "widget"])
 
 
+def test_command_line_clean_html_with_profiles(tmp_path, capsys, herald_profiles):
+    from newsclean import cli
+    prof = tmp_path / "profiles.json"
+    herald_profiles.save(prof)
+    plain, canonical = tmp_path / "plain.html", tmp_path / "canonical.html"
+    plain.write_text(herald_page(), encoding="utf-8")
+    canonical.write_text(herald_page(head=CANONICAL), encoding="utf-8")
+    url = "https://www.valleyherald.com/x"
+    for args, path, cut in ((["--url", url], plain, True),  # the URL given
+                            ([], canonical, True),  # no --url: the page's canonical URL
+                            ([], plain, False),  # neither: no site, nothing cut
+                            (["--url", "https://other.example.org/x"], canonical, False)):
+        assert cli.main(["clean", "--html", str(path), "--profiles", str(prof), *args]) == 0
+        out = capsys.readouterr().out
+        url_given = args[1] if args else None
+        assert out == newsclean.clean_html(path.read_text(encoding="utf-8"), url_given, profiles=herald_profiles) + "\n"
+        assert (EDITION not in out) is cut and PARAS[0] in out
+
+
 def test_command_line_jsonl_html_with_profiles(tmp_path, capsys, herald_profiles):
     import json
 

@@ -433,6 +433,62 @@ def test_command_options(tmp_path, corpus, capsys):
     capsys.readouterr()
 
 
+def test_command_explain_and_clean_with_profiles(tmp_path, profiles, capsys):
+    prof = tmp_path / "profiles.json"
+    profiles.save(prof)
+    text, url = _page()
+    page = tmp_path / "page.txt"
+    page.write_text(text, encoding="utf-8")
+    cleaner = Cleaner(profiles=profiles)
+    expected = cleaner.analyze(text, url=url)
+    assert EDITION not in expected.text
+
+    assert cli.main(["explain", str(page), "--profiles", str(prof), "--url", url]) == 0
+    shown = capsys.readouterr().out.splitlines()
+    assert f"- [site:example.com] {EDITION}    # recurs in 10 of 10 pages of example.com" in shown
+    assert f"- [site:example.com] {SHORT}    # recurs in 10 of 10 pages of example.com" in shown
+    assert cli.main(["explain", "--json", str(page), "--profiles", str(prof), "--url", "example.com"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["text"] == expected.text
+    assert doc["removed"] == [r.to_dict() for r in expected.removed]
+
+    assert cli.main(["clean", str(page), "--profiles", str(prof), "--url", url]) == 0
+    assert capsys.readouterr().out == expected.text + "\n"
+    other = tmp_path / "other.txt"
+    other.write_text(text.replace(SHORT, "Most shared today"), encoding="utf-8")
+    outdir = tmp_path / "out"
+    assert cli.main(["clean", "-o", str(outdir), str(page), str(other), "--profiles", str(prof), "--url", url]) == 0
+    assert (outdir / "page.txt").read_text(encoding="utf-8") == expected.text + "\n"
+    assert (outdir / "other.txt").read_text(encoding="utf-8") == \
+        cleaner.clean(other.read_text(encoding="utf-8"), url=url) + "\n"
+    # --url alone changes nothing for text; a site the profiles do not know is noted.
+    plain = Cleaner().clean(text)
+    assert cli.main(["clean", str(page), "--url", url]) == 0
+    assert capsys.readouterr().out == plain + "\n"
+    assert cli.main(["clean", str(page), "--profiles", str(prof), "--url", "https://other.org/x"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == plain + "\n"
+    assert "has no profile for other.org" in captured.err
+
+
+@pytest.mark.parametrize("command", ["clean", "explain"])
+def test_command_page_profiles_errors(tmp_path, profiles, capsys, command):
+    prof = tmp_path / "profiles.json"
+    profiles.save(prof)
+    bad = tmp_path / "bad.json"
+    bad.write_text("[]", encoding="utf-8")
+    page = tmp_path / "page.txt"
+    page.write_text(_page()[0], encoding="utf-8")
+    for args, code, message in (
+            (["--profiles", str(prof)], 2, "--profiles needs --url"),
+            (["--profiles", str(prof), "--url", "http://"], 2, "names no site"),
+            (["--profiles", str(bad), "--url", "example.com"], 2, "not a newsclean site-profiles file"),
+            (["--profiles", str(tmp_path / "missing.json"), "--url", "example.com"], 1, "missing.json")):
+        assert cli.main([command, str(page), *args]) == code
+        captured = capsys.readouterr()
+        assert message in captured.err and captured.out == ""
+
+
 def test_command_errors(tmp_path, capsys):
     src = tmp_path / "in.jsonl"
     _write(src, pages(3))
