@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from dataclasses import field as _field
 from typing import Any
-from urllib.parse import urlsplit
 
 from . import corpus
+from .domains import registered_domain
 
 
 EXIT_OK, EXIT_IO, EXIT_USAGE = 0, 1, 2
@@ -33,21 +32,6 @@ MAX_SITES = 500  # rows of the sites table
 TOP_RULES_PER_SITE = 5
 REJECTS_SHOWN = 50
 REJECT_RAW = 200  # characters of a rejected line shown
-
-# Second-level labels under which registrations happen (news sites' countries mostly); with
-# tldextract installed, its bundled Public Suffix List is used instead.
-_SECOND_LEVEL = frozenset("""
-co.uk org.uk me.uk ltd.uk plc.uk net.uk ac.uk gov.uk sch.uk nhs.uk police.uk
-com.au net.au org.au edu.au gov.au asn.au id.au co.nz net.nz org.nz govt.nz ac.nz
-co.za org.za gov.za co.in net.in org.in gov.in ac.in co.jp ne.jp or.jp ac.jp go.jp
-co.kr or.kr go.kr com.br net.br org.br gov.br com.ar gob.ar com.mx gob.mx org.mx
-com.cn net.cn org.cn gov.cn com.hk org.hk gov.hk com.tw org.tw gov.tw com.sg gov.sg edu.sg
-com.my gov.my com.ph gov.ph com.pk gov.pk com.ng gov.ng co.ke go.ke co.ug co.tz co.zw
-com.tr gov.tr org.tr com.eg gov.eg com.sa gov.sa com.ua gov.ua com.ru org.ru com.pl
-co.il org.il gov.il co.id or.id go.id ac.id co.th or.th go.th com.vn gov.vn com.co gov.co
-com.pe gob.pe com.ve com.ec com.uy com.py com.bo com.gt com.do com.pr com.cy com.mt
-co.at or.at gv.at com.gr com.pt com.es org.es gob.es com.lb com.qa com.kw com.bh com.om
-""".split())  # noqa: SIM905
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -127,64 +111,11 @@ def _raw_text(raw: bytes) -> str:
 
 # -- sites ------------------------------------------------------------------------------------
 
-_tld = None  # None: not tried; False: not available
-
-
-def _tldextract():
-    global _tld
-    if _tld is None:
-        try:
-            import tldextract
-            # No suffix list URLs: the bundled snapshot is used and nothing is ever fetched.
-            _tld = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-        except Exception:  # not installed, or an API this code does not know  # noqa: BLE001
-            _tld = False
-    return _tld or None
-
-
-def _host(url: str) -> str | None:
-    url = url.strip()
-    if not url:
-        return None
-    if "://" not in url[:12]:
-        url = "//" + url.lstrip("/")
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    return host.rstrip(".").lower() or None
-
-
-def simple_site(host: str) -> str:
-    """The registered domain by a simple rule: the last two labels, or three under a common
-    second-level suffix (bbc.co.uk, abc.net.au); IP addresses as they are."""
-    if re.fullmatch(r"[\d.]+", host) or ":" in host:
-        return host
-    labels = host.split(".")
-    if len(labels) >= 3 and ".".join(labels[-2:]) in _SECOND_LEVEL:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
-
-
 def site_of(url: str | None) -> str | None:
-    """The registered domain of a URL ('https://www.bbc.co.uk/news/x' -> 'bbc.co.uk'), or None."""
-    if not url:
-        return None
-    host = _host(url)
-    if host is None:
-        return None
-    ext = _tldextract()
-    if ext is not None and not re.fullmatch(r"[\d.]+", host):
-        try:
-            parts = ext(host)
-            site = getattr(parts, "top_domain_under_public_suffix", None) or getattr(parts, "registered_domain", None)
-            if site:
-                return site
-        except Exception:  # noqa: BLE001, S110 - fall back to the simple rule
-            pass
-    return simple_site(host)
+    """The site of a URL, as everywhere in newsclean (`newsclean.registered_domain`: the
+    Public Suffix List shipped in `tld`, never fetched): 'https://www.bbc.co.uk/news/x' ->
+    'bbc.co.uk'; None when it names no host."""
+    return registered_domain(url)
 
 
 # -- one document ------------------------------------------------------------------------------

@@ -33,7 +33,6 @@ from newsclean.report import (
     encode_lines,
     main,
     reservoir,
-    simple_site,
     site_of,
     truncate,
 )
@@ -103,8 +102,7 @@ def built(corpus, tmp_path_factory) -> tuple[Path, dict]:
 
 # -- pieces -------------------------------------------------------------------------------------
 
-def test_site_is_the_registered_domain(monkeypatch):
-    monkeypatch.setattr(report, "_tld", False)  # the simple rule, whatever is installed
+def test_site_is_the_registered_domain():
     assert site_of("https://www.bbc.co.uk/news/world-1") == "bbc.co.uk"
     assert site_of("https://news.example.com.au/a?b=1") == "example.com.au"
     assert site_of("http://M.DailyBugle.org:8080/x") == "dailybugle.org"
@@ -112,14 +110,19 @@ def test_site_is_the_registered_domain(monkeypatch):
     assert site_of("https://localhost/x") == "localhost"
     assert site_of("http://192.168.0.1/x") == "192.168.0.1"
     assert site_of("") is None and site_of(None) is None and site_of("http://") is None
-    assert simple_site("a.b.example.com") == "example.com"
 
 
-def test_site_with_tldextract_never_fetches(monkeypatch):
-    pytest.importorskip("tldextract")
-    monkeypatch.setattr(report, "_tld", None)
-    assert site_of("https://forums.bbc.co.uk/x") == "bbc.co.uk"
-    assert report._tld is not False
+@pytest.mark.parametrize("url, site", [
+    ("https://someone.blogspot.com/2020/01/x.html", "someone.blogspot.com"),  # a private suffix
+    ("https://shop.example.github.io/x", "example.github.io"),
+    ("https://foo.bar.example.nom.es/x", "example.nom.es"),  # not a common second level
+    ("https://www.city.kawasaki.jp/a", "city.kawasaki.jp"),  # an exception rule
+    ("https://forums.bbc.co.uk/x", "bbc.co.uk"),
+    ("not a url", None), (42, None)])
+def test_sites_group_as_site_profiles_do(url, site):
+    """One definition of a site everywhere: the report's is the profiles' (the Public Suffix
+    List shipped in tld, private suffixes included)."""
+    assert site_of(url) == newsclean.registered_domain(url) == site
 
 
 def test_reservoir_is_uniform_bounded_and_reproducible():
