@@ -383,7 +383,8 @@ def _cleaner(cleaner: Cleaner | None, options: dict) -> tuple[Cleaner, bool]:
     keep_title = options.pop("keep_title", True)
     if set(options) - {"disable", "lang", "profiles"}:
         return Cleaner(**options, keep_title=True), keep_title  # extra_rules (read each time), or TypeError
-    from . import _cleaner_for  # cached as for newsclean.clean: a profiles file is read again when rewritten
+    # Cached as for newsclean.clean: a profiles file is read again when rewritten.
+    from . import _cleaner_for
     return _cleaner_for(dict(options, keep_title=True)), keep_title
 
 
