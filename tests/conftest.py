@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import signal
+import subprocess
+import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -57,3 +60,31 @@ def bench_dir():
     if path is None:
         pytest.skip("benchmark data not found: ../shared/bench/scrapinghub is absent and NEWSCLEAN_BENCH is unset")
     return path
+
+
+def start_jsonl_run(corpus: Path, out: Path, workers: int, env: dict, wait: float = 60) -> subprocess.Popen:
+    """`newsclean jsonl CORPUS -o OUT` in a child process, returned once its temporary output
+    file exists and records flow: for tests that interrupt it. stderr is a pipe."""
+    # An ignored SIGINT (pytest run as a background job) is inherited and would stay ignored.
+    previous = signal.getsignal(signal.SIGINT)
+    if previous == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "newsclean", "jsonl", str(corpus), "-o", str(out), "--workers", str(workers)],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    try:
+        deadline = time.monotonic() + wait
+        while not list(out.parent.glob(f".{out.name}.*.tmp")):
+            assert proc.poll() is None, proc.stderr.read()
+            assert time.monotonic() < deadline, "the temporary output file never appeared"
+            time.sleep(0.02)
+        time.sleep(0.3)  # let it get going (pool started, records flowing)
+        assert proc.poll() is None, "the run finished before it could be interrupted: make the corpus bigger"
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    return proc

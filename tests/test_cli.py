@@ -15,13 +15,14 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
 import newsclean
 from newsclean import Cleaner
+
+from conftest import start_jsonl_run
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted((ROOT / "fixtures" / "en").glob("*.in.txt"))
@@ -419,24 +420,8 @@ def big_corpus(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("sig,workers", [(signal.SIGTERM, 2), (signal.SIGINT, 2), (signal.SIGTERM, 1)])
 def test_interrupted_run_leaves_nothing(tmp_path, big_corpus, sig, workers):
     out = tmp_path / "out.jsonl"
-    # An ignored SIGINT (pytest run as a background job) is inherited and would stay ignored.
-    previous = signal.getsignal(signal.SIGINT)
-    if previous == signal.SIG_IGN:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+    proc = start_jsonl_run(big_corpus, out, workers, _env(), wait=30)
     try:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "newsclean", "jsonl", str(big_corpus), "-o", str(out), "--workers", str(workers)],
-            cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    try:
-        deadline = time.monotonic() + 30
-        while not list(tmp_path.glob(".out.jsonl.*.tmp")):
-            assert proc.poll() is None, proc.stderr.read()
-            assert time.monotonic() < deadline, "the temporary output file never appeared"
-            time.sleep(0.02)
-        time.sleep(0.3)  # let it get going (pool started, records flowing)
-        assert proc.poll() is None, "the run finished before it could be interrupted: make the corpus bigger"
         proc.send_signal(sig)
         _, err = proc.communicate(timeout=60)
     finally:

@@ -52,6 +52,7 @@ sys.path.insert(0, str(ROOT / "fuzz"))
 
 import adversarial as adv
 import redos_scan
+from conftest import start_jsonl_run
 from known_bugs import REDOS_RULES, known_error
 
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long" or os.environ.get("NEWSCLEAN_RELIABILITY") == "long"
@@ -1091,23 +1092,8 @@ def test_interrupted_run_leaves_no_partial_output(tmp_path, big_corpus, sig):
     no process can catch) a hidden '.out.jsonl.*.tmp' may stay behind, never the output."""
     out = tmp_path / "out.jsonl"
     out.write_bytes(b'{"earlier": "run"}\n')
-    previous = signal.getsignal(signal.SIGINT)
-    if previous == signal.SIG_IGN:  # an ignored SIGINT would be inherited
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+    proc = start_jsonl_run(big_corpus, out, 1, _env())
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "newsclean", "jsonl", str(big_corpus), "-o", str(out),
-                                 "--workers", "1"], cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE)
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    try:
-        deadline = time.monotonic() + 60
-        while not list(tmp_path.glob(".out.jsonl.*.tmp")):
-            assert proc.poll() is None, proc.stderr.read()
-            assert time.monotonic() < deadline, "the temporary output never appeared"
-            time.sleep(0.02)
-        time.sleep(0.3)
-        assert proc.poll() is None, "finished before it could be interrupted"
         proc.send_signal(sig)
         _, err = proc.communicate(timeout=60)
     finally:
