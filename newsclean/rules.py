@@ -408,6 +408,7 @@ def _folds(chars: set[str]) -> set[str]:
     return out
 
 
+@functools.lru_cache(maxsize=4096)  # a pattern is analysed once, not once per bucket
 def _first_chars(pattern: str) -> frozenset[str] | None:
     """The characters (lower-cased) a match of the pattern can start with, or None when
     that is not known or could be anything; an empty match counts as 'anything'."""
@@ -479,6 +480,7 @@ def _literal_safe(ch: str) -> bool:
     return len(low) == 1 and low == ch.casefold() and ord(low) not in _FIXES and ch.upper().lower() == low
 
 
+@functools.lru_cache(maxsize=4096)  # a pattern is analysed once, not once per bucket
 def _required(pattern: str) -> tuple[str, ...] | None:
     """Strings (lower case) one of which every match of the pattern contains, or None. A
     pattern that may start with anything is tried only on lines that hold one of them."""
