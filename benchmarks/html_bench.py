@@ -29,10 +29,7 @@ from pathlib import Path
 import trafilatura
 
 import newsclean
-from newsclean.bench import find_bench, half, load_gold, score
-
-MARK_START, MARK_END = "<!-- bench:html:start -->", "<!-- bench:html:end -->"
-
+from newsclean.bench import find_bench, half, load_gold, score, write_benchmarks_md
 
 def load_pages(bench: Path, ids: list[str]) -> dict[str, bytes]:
     return {i: gzip.decompress((bench / "html" / f"{i}.html.gz").read_bytes()) for i in ids}
@@ -92,16 +89,6 @@ def tables(rows, times, n: int, rounds: int) -> str:
     return "\n".join(out)
 
 
-def write(text: str, path: Path = Path("BENCHMARKS.md")) -> None:
-    block = f"{MARK_START}\n{text}\n{MARK_END}"
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if MARK_START in old and MARK_END in old:
-        new = old[:old.index(MARK_START)] + block + old[old.index(MARK_END) + len(MARK_END):]
-    else:
-        new = old.rstrip() + "\n\n## HTML\n\n" + block + "\n"
-    path.write_text(new, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench", help="the scrapinghub folder (default: $NEWSCLEAN_BENCH or ../shared/bench/scrapinghub)")
@@ -126,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         "", tables(rows, times, len(ids), args.rounds)])
     print(text)
     if args.write:
-        write(text)
+        write_benchmarks_md(text, section="html", heading="HTML")
         print("\nwrote BENCHMARKS.md", file=sys.stderr)
     return 0
 

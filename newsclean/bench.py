@@ -191,16 +191,17 @@ def report(rows: list[dict]) -> str:
     ])
 
 
-MARK_START, MARK_END = "<!-- bench:quality:start -->", "<!-- bench:quality:end -->"
-
-
-def write_benchmarks_md(text: str, path: Path = Path("BENCHMARKS.md")) -> None:
-    block = f"{MARK_START}\n{text}\n{MARK_END}"
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n## Quality\n\n"
-    if MARK_START in old and MARK_END in old:
-        new = old[:old.index(MARK_START)] + block + old[old.index(MARK_END) + len(MARK_END):]
+def write_benchmarks_md(text: str, path: Path = Path("BENCHMARKS.md"), section: str = "quality",
+                        heading: str = "Quality") -> None:
+    """Put `text` between the section's markers in BENCHMARKS.md (replacing what was there),
+    or add the section at the end under `## heading`."""
+    start, end = f"<!-- bench:{section}:start -->", f"<!-- bench:{section}:end -->"
+    block = f"{start}\n{text}\n{end}"
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if start in old and end in old:
+        new = old[:old.index(start)] + block + old[old.index(end) + len(end):]
     else:
-        new = old.rstrip() + "\n\n" + block + "\n"
+        new = old.rstrip() + f"\n\n## {heading}\n\n" + block + "\n"
     path.write_text(new, encoding="utf-8")
 
 
