@@ -88,3 +88,17 @@ def start_jsonl_run(corpus: Path, out: Path, workers: int, env: dict, wait: floa
         proc.wait()
         raise
     return proc
+
+
+def interrupted_jsonl_run(corpus: Path, out: Path, workers: int, env: dict, sig: int,
+                          wait: float = 60) -> tuple[int, bytes]:
+    """Start `newsclean jsonl` (start_jsonl_run), send it `sig` mid-run: its exit status and stderr."""
+    proc = start_jsonl_run(corpus, out, workers, env, wait)
+    try:
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return proc.returncode, err

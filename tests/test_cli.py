@@ -22,7 +22,7 @@ import pytest
 import newsclean
 from newsclean import Cleaner
 
-from conftest import start_jsonl_run
+from conftest import interrupted_jsonl_run
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted((ROOT / "fixtures" / "en").glob("*.in.txt"))
@@ -420,16 +420,9 @@ def big_corpus(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("sig,workers", [(signal.SIGTERM, 2), (signal.SIGINT, 2), (signal.SIGTERM, 1)])
 def test_interrupted_run_leaves_nothing(tmp_path, big_corpus, sig, workers):
     out = tmp_path / "out.jsonl"
-    proc = start_jsonl_run(big_corpus, out, workers, _env(), wait=30)
-    try:
-        proc.send_signal(sig)
-        _, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode != 0
-    assert proc.returncode == 128 + sig, err
+    returncode, err = interrupted_jsonl_run(big_corpus, out, workers, _env(), sig, wait=30)
+    assert returncode != 0
+    assert returncode == 128 + sig, err
     assert list(tmp_path.iterdir()) == [], "output, rejects or temporary files were left behind"
     assert b"Traceback" not in err
 

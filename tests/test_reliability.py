@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT / "fuzz"))
 
 import adversarial as adv
 import redos_scan
-from conftest import start_jsonl_run
+from conftest import interrupted_jsonl_run
 from known_bugs import REDOS_RULES, known_error
 
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long" or os.environ.get("NEWSCLEAN_RELIABILITY") == "long"
@@ -1092,15 +1092,8 @@ def test_interrupted_run_leaves_no_partial_output(tmp_path, big_corpus, sig):
     no process can catch) a hidden '.out.jsonl.*.tmp' may stay behind, never the output."""
     out = tmp_path / "out.jsonl"
     out.write_bytes(b'{"earlier": "run"}\n')
-    proc = start_jsonl_run(big_corpus, out, 1, _env())
-    try:
-        proc.send_signal(sig)
-        _, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode in (-sig, 128 + sig), err
+    returncode, err = interrupted_jsonl_run(big_corpus, out, 1, _env(), sig)
+    assert returncode in (-sig, 128 + sig), err
     assert out.read_bytes() == b'{"earlier": "run"}\n'
     assert not (tmp_path / "out.rejects.jsonl").exists()
     left = sorted(p.name for p in tmp_path.iterdir())
