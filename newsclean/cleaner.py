@@ -213,7 +213,7 @@ class Cleaner(ContextPasses):
     # -- passes -----------------------------------------------------------------------
 
     def _apply_rules(self, st: _State) -> None:
-        lines = [line for line in st.doc.lines if len(line.text) <= MAX_RULE_LINE and not line.blank]
+        lines = [line for line in st.doc.lines if 0 < len(line.text) <= MAX_RULE_LINE]
         for line, rule in zip(lines, st.rules.match_lines([line.clean for line in lines])):
             if rule is not None:
                 st.rule_hits[line.index] = rule
@@ -226,12 +226,15 @@ class Cleaner(ContextPasses):
                 st.cut[i] = cut
 
     def _classify(self, st: _State) -> None:
+        cut, feats, inline = st.cut, st.feats, st.inline
+        features, classify = H.features, H.classify
         for line in st.doc.lines:
-            if st.cut[line.index] is None and not line.blank:
-                cuts = st.inline.get(line.index)
-                f = H.features(line if cuts is None else _without(line, cuts))
-                f.kind = H.classify(f)
-                st.feats[line.index] = f
+            i = line.index
+            if cut[i] is None and line.text:  # not cut, not blank
+                cuts = inline.get(i)
+                f = features(line if cuts is None else _without(line, cuts))
+                f.kind = classify(f)
+                feats[i] = f
 
     def _live(self, st: _State) -> list[int]:
         return [i for i, f in enumerate(st.feats) if f is not None and st.cut[i] is None]

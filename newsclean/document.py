@@ -104,7 +104,8 @@ class Line:
 
     @property
     def blank(self) -> bool:
-        return not self.text.strip()
+        # text is raw with trailing whitespace removed: empty exactly when raw is all space.
+        return not self.text
 
     @property
     def clean(self) -> str:

@@ -70,10 +70,10 @@ def features(line: Line) -> Features:
         words = max(words, words - 1 + cjk // 2)
         chars += cjk
     terminal = ends_sentence(clean)
-    # The share of function words only matters for lines that do not end like a sentence;
-    # the first 60 words tell it well enough.
+    # The share of function words only matters (see classify) for lines of ten words or more
+    # that do not end like a sentence; the first 60 words tell it well enough.
     share = 0.0
-    if not terminal and clean:
+    if not terminal and words >= 10:
         sample = clean.casefold().split(None, 60)[:60]
         fw = sum(1 for t in sample if t.strip(_TOKEN_STRIP) in FUNCTION_WORDS)
         share = fw / len(sample)

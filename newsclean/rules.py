@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_right
 import re._constants as _sre_c
 import re._parser as _sre
 import threading
@@ -46,7 +47,9 @@ _WORD = re.compile(r"\w+")
 _GATE_WORD = re.compile(r"\w[\w'’-]*")
 _NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _GATE_STRIP = "\"'“”‘’«»()[]{}.,;:!?¡¿…*_،؛؟，。！？：；、（）「」『』《》"
-_APOSTROPHE = re.compile(r"['’]")
+# Gate words are looked up among a document's words split at spaces and at these characters.
+_GATE_SPLIT = re.compile("[" + re.escape(_GATE_STRIP) + "]")
+_GATE_BLOCK = 2048  # lines split together
 # Line lengths at which the set of patterns that may match changes (upper bounds).
 _LENGTH_BUCKETS = (40, 80, 120, 160, 240, MAX_RULE_LINE)
 # Inline rules look at this many characters at the start or the end of a paragraph.
@@ -625,11 +628,14 @@ class _LineMatcher:
                     self.gated_strings.setdefault(need, []).append(rule)
             elif rule.pattern is not None and rule.requires:
                 for need in rule.requires:
-                    # Scripts without spaces have no words to look up: their needs are substrings.
-                    word = _GATE_WORD.fullmatch(need) and not _NO_SPACE_SCRIPT.search(need)
+                    # Scripts without spaces have no words to look up: their needs are substrings,
+                    # and so are words that hold a character the word split cuts at ("l'app").
+                    word = (_GATE_WORD.fullmatch(need) and not _NO_SPACE_SCRIPT.search(need)
+                            and _GATE_SPLIT.search(need) is None)
                     table = self.gated_words if word else self.gated_strings
                     table.setdefault(need, []).append(rule)
         self.gated = bool(self.gated_words or self.gated_strings)
+        self._gate_words = frozenset(self.gated_words)
         self._order = {rule.id: k for k, rule in enumerate(rules)}
         # The longest line any rule behind a need may match.
         self._gate_limit = {need: max(r.max_chars or MAX_RULE_LINE for r in gated)
@@ -712,30 +718,41 @@ class _LineMatcher:
         return found
 
     def _match_gated(self, cleans: list[str], pending: list[tuple[int, str]], found: list) -> None:
-        joined = "\n".join(key for _, key in pending)
-        # The gate words anywhere in these lines: split on spaces in C, then strip the few
-        # tokens that carry punctuation ('(ap)', 'cookies.', "l'app").
-        tokens: set[str] = set()
-        for _, key in pending:  # line by line: the document's list of all its words is large
-            tokens.update(key.split())
-        odd = [t for t in tokens if not t.isalnum()]
-        tokens.update(t.strip(_GATE_STRIP) for t in odd)
-        tokens.update(part for t in odd if "'" in t or "’" in t for part in _APOSTROPHE.split(t.strip(_GATE_STRIP)))
+        keys = [key for _, key in pending]
+        joined = "\n".join(keys)
+        # The gate words anywhere in these lines: punctuation becomes space, the text is split
+        # in C, and the words are looked up in the set of gate words, a block of lines at a
+        # time (a list of all the words of a large document would set the memory peak).
+        words: set[str] = set()
+        lookup = self._gate_words.intersection
+        for k in range(0, len(keys), _GATE_BLOCK):
+            words |= lookup(_GATE_SPLIT.sub(" ", "\n".join(keys[k:k + _GATE_BLOCK])).split())
         limit = self._gate_limit
-        needs = [(w, self.gated_words[w], limit[w]) for w in self.gated_words.keys() & tokens]
-        needs += [(s, rules, limit[s]) for s, rules in self._gate_strings if s in joined]
+        needs = [(w, self.gated_words[w], limit[w]) for w in words]
+        needs += [(t, rules, limit[t]) for t, rules in self._gate_strings if t in joined]
         if not needs:
             return
+        # Where each line starts in `joined`; a need is found by searching `joined`, and each
+        # line that holds it gets the need's rules as candidates (a need found as a substring
+        # is enough to try: trying is cheap next to splitting every line into words again).
+        starts = [0]
+        for key in keys:
+            starts.append(starts[-1] + len(key) + 1)
+        candidates: dict[int, list[Rule]] = {}
+        find = joined.find
+        for need, rules, most in needs:
+            pos = find(need)
+            while pos != -1:
+                k = bisect_right(starts, pos) - 1
+                if len(cleans[pending[k][0]]) <= most:
+                    candidates.setdefault(k, []).extend(rules)
+                pos = find(need, starts[k + 1])
         order = self._order
-        for i, key in pending:
+        for k in sorted(candidates):
+            i = pending[k][0]
             clean = cleans[i]
             n = len(clean)
-            # A word found as a substring of the line is enough to try its rules: trying is
-            # cheap next to tokenising every line again.
-            candidates = [rule for need, rules, most in needs if n <= most and need in key for rule in rules]
-            if not candidates:
-                continue
-            unique = {rule.id: rule for rule in candidates}
+            unique = {rule.id: rule for rule in candidates[k]}
             # Rules are tried in pack order, so the result does not depend on set order.
             for rule_id in sorted(unique, key=order.__getitem__):
                 rule = unique[rule_id]

@@ -124,3 +124,17 @@ def test_derived_requirements_hold_for_every_example():
                 checked += 1
                 assert any(n in clean_form(s).casefold() for n in needs), (rule.id, s, needs)
     assert checked > 100
+
+
+def test_gate_words_are_found_behind_brackets_and_punctuation():
+    """A rule gated by a word is tried on every line holding that word, also where Markdown
+    or punctuation is glued to it ('[Subscribe][3]', '_subscribe_'); in a document where the
+    word never stands as a word, on no line."""
+    from newsclean.rules import Rule
+    rule = Rule(id="cta.test-gate", description="test", pattern=r".*", requires=("subscribe",),
+                compiled=re.compile(r".*", re.IGNORECASE))
+    ruleset = RuleSet([rule])
+    glued = ["[Subscribe][3]", "_subscribe_now", "«Subscribe»,", "(subscribe)", "l'subscribe", "Subscribe"]
+    for line in glued:
+        assert ruleset.match_lines(["Nothing to see here", clean_form(line)]) == [None, rule], line
+    assert ruleset.match_lines(["subscriber", "unsubscribed today", "Nothing here"]) == [None, None, None]
