@@ -148,6 +148,19 @@ def test_related_heading_ends_at_resumed_prose():
     assert newsclean.clean(text) == "\n\n".join(ARTICLE)
 
 
+def test_embedded_tweet_keeps_its_text_and_loses_its_residue():
+    tweet = "The budget he filed today has $85M. That's not a compromise, that's a cut."
+    text = "\n\n".join(ARTICLE[:2] + [tweet + " pic.twitter.com/Rt5Ve2KqLm",
+                                      "— Sen. Mara Quillen (@SenQuillen) March 14, 2023"] + ARTICLE[2:])
+    r = newsclean.analyze(text)
+    assert r.text == "\n\n".join(ARTICLE[:2] + [tweet] + ARTICLE[2:])
+    assert {x.rule for x in r.removed} == {"embed.pic-twitter", "embed.tweet-signature"}
+    # Text, link and signature on one line (and a line that is only the link).
+    one_line = "Huge crowd tonight! https://t.co/xyZ12345 — Team (@team) May 1, 2020"
+    text = "\n\n".join(ARTICLE[:2] + [one_line, "https://t.co/AbC98765"] + ARTICLE[2:])
+    assert newsclean.clean(text) == "\n\n".join(ARTICLE[:2] + ["Huge crowd tonight!"] + ARTICLE[2:])
+
+
 def test_long_sentence_inside_article_is_never_guessed_away():
     odd = ("the committee, which met behind closed doors for six hours on Wednesday, did not publish minutes "
            "and members declined to comment afterwards")  # no capital, no final stop
