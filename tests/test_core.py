@@ -161,6 +161,26 @@ def test_embedded_tweet_keeps_its_text_and_loses_its_residue():
     assert newsclean.clean(text) == "\n\n".join(ARTICLE[:2] + ["Huge crowd tonight!"] + ARTICLE[2:])
 
 
+@pytest.mark.parametrize("first", [
+    "Tested by: Jane Doe Price: £23.99 More info: www.example.com",  # label: value pairs
+    "Former ambassador to Ukraine has a net worth of $17 million.",  # a sentence
+    "CLICK FOR FULL RESULTS OF THE STATE MEET",  # capitals throughout
+])
+def test_first_line_not_shaped_like_a_headline_is_kept(first):
+    text = "\n\n".join([first] + ARTICLE)
+    r = newsclean.analyze(text, keep_title=False)
+    assert r.text == text and r.metadata["title"] is None
+
+
+def test_headline_is_dropped_but_not_an_item_of_a_list():
+    headline = "Calendar of the 2018 racing season"
+    items = [f"Round {n}: {d} March at the coastal circuit" for n, d in ((1, 10), (2, 17), (3, 24), (4, 31))]
+    text = "\n\n".join([headline, "\n".join(items)] + ARTICLE)
+    r = newsclean.analyze(text, keep_title=False)
+    assert r.metadata["title"] == headline
+    assert r.text == "\n\n".join(["\n".join(items)] + ARTICLE)
+
+
 def test_long_sentence_inside_article_is_never_guessed_away():
     odd = ("the committee, which met behind closed doors for six hours on Wednesday, did not publish minutes "
            "and members declined to comment afterwards")  # no capital, no final stop
