@@ -58,6 +58,42 @@ def _wordy(clean: str, needed: int = 3) -> bool:
 
 
 
+_URLISH = re.compile(r"(?:https?://|www\.)\S|\S@\S+\.\w", re.IGNORECASE)
+_LABEL_COLON = re.compile(r"\w[:：]\s")
+
+
+def _headline_shaped(clean: str) -> bool:
+    """Could this line (not a Markdown heading, which says it is one) be a headline by its
+    own shape? Not when it ends with a full stop (a sentence; 'U.S.' and '...' are not full
+    stops), holds a web or mail address, reads as several 'label: value' pairs ('Tested by:
+    … Price: …'), or is in capitals throughout (a kicker, a call to action or a subheading
+    set in capitals)."""
+    s = clean.rstrip(H._CLOSERS + " ")
+    if s.endswith(".") and not s.endswith("..") and "." not in s.rsplit(None, 1)[-1][:-1]:
+        return False
+    if _URLISH.search(clean) or len(_LABEL_COLON.findall(clean)) >= 2:
+        return False
+    cased = [c for c in clean if c.isupper() or c.islower()]
+    return not (len(cased) >= 8 and not any(c.islower() for c in cased))
+
+
+def _opening(clean: str) -> str:
+    """A line's first two words, numbers made alike: how the items of a list open."""
+    return re.sub(r"\d+", "0", " ".join(clean.split(None, 2)[:2])).casefold()
+
+
+def _in_list_run(lines, i: int) -> bool:
+    """Does line i stand in a run of lines that open alike ('1a etapa: …', '2a etapa: …'),
+    with no blank line between them? Such a run is a list or a table, not a headline. A
+    headline and the sentence under it may open with the same name: one neighbour alike
+    is enough only when the opening is numbered."""
+    key = _opening(lines[i].clean)
+    alike = sum(1 for k in (i - 1, i + 1) if 0 <= k < len(lines) and not lines[k].blank
+                and _opening(lines[k].clean) == key)
+    return alike == 2 or (alike == 1 and "0" in key)
+
+
+
 # A related-stories box lists a handful of stories; a heading over a longer list (a deals
 # roundup under "Don't miss:") introduces article content: the section stops there.
 MAX_SECTION_ITEMS = 12
@@ -275,7 +311,10 @@ class ContextPasses:
                 st.feats[i] is not None and st.cut[i] is None and st.feats[i].kind in (H.GOOD, H.NEAR)
                 for i in range(lead, title)):
             title = None  # prose above it: a subheading inside the article, not the headline
-        st.title = title
+        # The line found still marks where the head's chrome ends; it is reported and
+        # dropped as the headline only when its shape allows one.
+        st.title = title if title is None or st.feats[title].md_heading \
+            or _headline_shaped(lines[title].clean) else None
         kicker = None
         if title is not None and not st.feats[title].md_heading:
             kicker = self._line_above_title(st, title)
@@ -294,8 +333,8 @@ class ContextPasses:
                     prose_seen = True
                 if before or (not prose_seen and self._evidence(st, i, head=True)):
                     st.cut[i] = ("heuristic.head", HEURISTICS["heuristic.head"])
-        if title is not None and not self.keep_title and st.cut[title] is None:
-            st.cut[title] = ("heuristic.title", HEURISTICS["heuristic.title"])
+        if st.title is not None and not self.keep_title and st.cut[st.title] is None:
+            st.cut[st.title] = ("heuristic.title", HEURISTICS["heuristic.title"])
         # Tail: from the first plain evidence of chrome after the block, everything goes,
         # with the headings just above it (the chrome's own headings).
         if "heuristic.tail" in self._heuristic_off:
@@ -326,7 +365,7 @@ class ContextPasses:
             f = feats[i]
             return (f is not None and st.cut[i] is None and f.kind in (H.HEADING, H.NEAR, H.GOOD)
                     and min_words <= f.words <= 20 and not f.list_item and _wordy(lines[i].clean)
-                    and not lines[i].clean.endswith(":"))
+                    and not lines[i].clean.endswith(":") and (f.md_heading or not _in_list_run(lines, i)))
 
         for i in range(first):
             f = feats[i]

@@ -47,7 +47,7 @@ def test_halves_are_fixed_and_balanced():
 
 # Floors a little under the figures reached on this subset (see BENCHMARKS.md); a drop
 # below them is a regression.
-FLOORS = {"trafilatura": 0.96, "readability": 0.96, "html_text": 0.82, "html2text": 0.83}
+FLOORS = {"trafilatura": 0.97, "readability": 0.97, "html_text": 0.82, "html2text": 0.83}
 
 
 def test_regression_guard_on_fixed_subset(bench_dir):
@@ -61,4 +61,4 @@ def test_regression_guard_on_fixed_subset(bench_dir):
         assert after.f1 >= before.f1, (name, before.f1, after.f1)
         assert by_set[name]["emptied"] == 0
     no_harm = by_set["no-harm (gold)"]["after"]
-    assert no_harm.recall >= 0.98
+    assert no_harm.recall >= 0.99

@@ -148,6 +148,39 @@ def test_related_heading_ends_at_resumed_prose():
     assert newsclean.clean(text) == "\n\n".join(ARTICLE)
 
 
+def test_embedded_tweet_keeps_its_text_and_loses_its_residue():
+    tweet = "The budget he filed today has $85M. That's not a compromise, that's a cut."
+    text = "\n\n".join(ARTICLE[:2] + [tweet + " pic.twitter.com/Rt5Ve2KqLm",
+                                      "— Sen. Mara Quillen (@SenQuillen) March 14, 2023"] + ARTICLE[2:])
+    r = newsclean.analyze(text)
+    assert r.text == "\n\n".join(ARTICLE[:2] + [tweet] + ARTICLE[2:])
+    assert {x.rule for x in r.removed} == {"embed.pic-twitter", "embed.tweet-signature"}
+    # Text, link and signature on one line (and a line that is only the link).
+    one_line = "Huge crowd tonight! https://t.co/xyZ12345 — Team (@team) May 1, 2020"
+    text = "\n\n".join(ARTICLE[:2] + [one_line, "https://t.co/AbC98765"] + ARTICLE[2:])
+    assert newsclean.clean(text) == "\n\n".join(ARTICLE[:2] + ["Huge crowd tonight!"] + ARTICLE[2:])
+
+
+@pytest.mark.parametrize("first", [
+    "Tested by: Jane Doe Price: £23.99 More info: www.example.com",  # label: value pairs
+    "Former ambassador to Ukraine has a net worth of $17 million.",  # a sentence
+    "CLICK FOR FULL RESULTS OF THE STATE MEET",  # capitals throughout
+])
+def test_first_line_not_shaped_like_a_headline_is_kept(first):
+    text = "\n\n".join([first] + ARTICLE)
+    r = newsclean.analyze(text, keep_title=False)
+    assert r.text == text and r.metadata["title"] is None
+
+
+def test_headline_is_dropped_but_not_an_item_of_a_list():
+    headline = "Calendar of the 2018 racing season"
+    items = [f"Round {n}: {d} March at the coastal circuit" for n, d in ((1, 10), (2, 17), (3, 24), (4, 31))]
+    text = "\n\n".join([headline, "\n".join(items)] + ARTICLE)
+    r = newsclean.analyze(text, keep_title=False)
+    assert r.metadata["title"] == headline
+    assert r.text == "\n\n".join(["\n".join(items)] + ARTICLE)
+
+
 def test_long_sentence_inside_article_is_never_guessed_away():
     odd = ("the committee, which met behind closed doors for six hours on Wednesday, did not publish minutes "
            "and members declined to comment afterwards")  # no capital, no final stop
