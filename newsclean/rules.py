@@ -49,7 +49,7 @@ _NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\
 _GATE_STRIP = "\"'“”‘’«»()[]{}.,;:!?¡¿…*_،؛؟，。！？：；、（）「」『』《》"
 # Gate words are looked up among a document's words split at spaces and at these characters.
 _GATE_SPLIT = re.compile("[" + re.escape(_GATE_STRIP) + "]")
-_GATE_BLOCK = 2048  # lines split together
+_GATE_BLOCK = 512  # lines whose gates are looked up together
 # Line lengths at which the set of patterns that may match changes (upper bounds).
 _LENGTH_BUCKETS = (40, 80, 120, 160, 240, MAX_RULE_LINE)
 # Inline rules look at this many characters at the start or the end of a paragraph.
@@ -713,20 +713,20 @@ class _LineMatcher:
                     continue
             if gated and n <= max_gated:
                 pending.append((i, key))
+                if len(pending) == _GATE_BLOCK:  # a block at a time: memory stays flat
+                    self._match_gated(cleans, pending, found)
+                    pending = []
         if pending:
             self._match_gated(cleans, pending, found)
         return found
 
     def _match_gated(self, cleans: list[str], pending: list[tuple[int, str]], found: list) -> None:
+        """Try the gated rules on a block of lines (pending: their indices and case-folded
+        forms). The gate words in the block: punctuation becomes space, the text is split in
+        C, and the words are looked up in the set of gate words."""
         keys = [key for _, key in pending]
         joined = "\n".join(keys)
-        # The gate words anywhere in these lines: punctuation becomes space, the text is split
-        # in C, and the words are looked up in the set of gate words, a block of lines at a
-        # time (a list of all the words of a large document would set the memory peak).
-        words: set[str] = set()
-        lookup = self._gate_words.intersection
-        for k in range(0, len(keys), _GATE_BLOCK):
-            words |= lookup(_GATE_SPLIT.sub(" ", "\n".join(keys[k:k + _GATE_BLOCK])).split())
+        words = self._gate_words.intersection(_GATE_SPLIT.sub(" ", joined).split())
         limit = self._gate_limit
         needs = [(w, self.gated_words[w], limit[w]) for w in words]
         needs += [(t, rules, limit[t]) for t, rules in self._gate_strings if t in joined]
