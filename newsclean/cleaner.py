@@ -18,6 +18,7 @@ from . import heuristics as H
 from .context import HEURISTICS, ContextPasses, _State
 from .document import Document, Line, phrase_key
 from .language import detect
+from .page import PagePasses
 from .result import Removal, Result
 from .rules import MAX_RULE_LINE, Rule, RulePack, RuleSet, builtin_packs, compiled, load_pack
 from .sites import as_profiles
@@ -64,7 +65,7 @@ def _selected(rules: Iterable[Rule], disable: set[str]) -> list[Rule]:
     return [r for r in rules if r.id not in disable and r.category not in disable and r.pack not in disable]
 
 
-class Cleaner(ContextPasses):
+class Cleaner(ContextPasses, PagePasses):
     """Cleans scraped news text. Build once and reuse: rules are compiled in the constructor.
     A Cleaner is immutable after construction, so it is safe to share between threads, and
     it pickles with its rules (for process pools, Spark and Dask workers).

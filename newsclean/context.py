@@ -19,6 +19,7 @@ _HANGUL = re.compile(r"[\uac00-\ud7af]")
 
 HEURISTICS = {
     "heuristic.head": "Before the article's main block, and not its title.",
+    "heuristic.page-head": "Above the last menu or link line before the article: an item of the page's menus or story lists.",
     "heuristic.tail": "After the article's main block, where the page's chrome is.",
     "heuristic.title": "The headline, dropped because keep_title=False.",
     "heuristic.link-only": "A line made only of links or images carries no article text.",
@@ -325,10 +326,15 @@ class ContextPasses:
             # standfirst taken for it, and a headline lost is worse than a label kept.
             # Once prose has begun below the headline, what follows is the article's.
             prose_seen = False
+            page_head = (0, 0) if "heuristic.page-head" in self._heuristic_off else \
+                self._page_head(st, first, last, title)
             for i in range(first):
                 if i in (title, kicker) or st.cut[i] is not None or lines[i].blank:
                     continue
                 before = (title is None and i < lead) or (title is not None and i < title)
+                if not before and page_head[0] < i < page_head[1] and self._page_head_line(st, i):
+                    st.cut[i] = ("heuristic.page-head", HEURISTICS["heuristic.page-head"])
+                    continue
                 if not before and st.feats[i] is not None and st.feats[i].kind in (H.GOOD, H.NEAR):
                     prose_seen = True
                 if before or (not prose_seen and self._evidence(st, i, head=True)):

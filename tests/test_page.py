@@ -1,0 +1,59 @@
+"""Whole pages converted to text: the page's menus and story lists around the article."""
+
+from __future__ import annotations
+
+from newsclean import Cleaner
+
+from conftest import ARTICLE
+
+TEASERS = ["Storm closes mountain pass for third day", "School board picks new superintendent",
+           "Local bakery wins regional bread prize", "Ferry fares to rise in the spring"]
+
+
+def page_head_cuts(text: str) -> list[str]:
+    return [r.text for r in Cleaner(keep_title=False).analyze(text).removed if r.rule == "heuristic.page-head"]
+
+
+def test_story_list_above_the_last_menu_line_goes():
+    # Under the headline, a share bar; then teaser headlines, a menu line a rule names,
+    # and the article.
+    head = ["Mill site plan divides valley town", "[Share](https://x.example/s) [Email](https://x.example/e)"]
+    text = "\n\n".join(head) + "\n\n" + "\n".join(TEASERS) + "\n\nWeather\n\n" + "\n\n".join(ARTICLE)
+    out = Cleaner(keep_title=False).clean(text)
+    assert out == "\n\n".join(ARTICLE)
+    assert page_head_cuts(text) == TEASERS
+    kept = Cleaner(keep_title=False, disable=["heuristic.page-head"]).clean(text)
+    assert all(t in kept for t in TEASERS)
+
+
+def test_lines_under_the_headline_before_any_chrome_stay():
+    # A standfirst-like line between the headline and the first chrome leads into the article.
+    head = ["Mill site plan divides valley town", "Council weighs forty flats and a market hall",
+            "[Share](https://x.example/s) [Email](https://x.example/e)"]
+    text = "\n\n".join(head) + "\n\n" + "\n".join(TEASERS) + "\n\nWeather\n\n" + "\n\n".join(ARTICLE)
+    assert "Council weighs forty flats and a market hall" in Cleaner().clean(text)
+    assert page_head_cuts(text) == TEASERS
+
+
+def test_without_chrome_above_the_article_the_lines_stay():
+    # A list opening an article text (no menu above the prose): nothing is guessed away.
+    text = "\n".join(TEASERS) + "\n\n" + "\n\n".join(ARTICLE)
+    assert page_head_cuts(text) == []
+
+
+def test_prose_and_lines_between_prose_above_the_chrome_stay():
+    # A paragraph and a wrapped line between two paragraphs are not a menu's items.
+    lead = ["The mayor opened the session by thanking volunteers who cleaned the river banks.",
+            "Second thoughts on the plan",
+            "Many residents said they had not been asked about the mill before the vote was set."]
+    text = "\n".join(lead) + "\n\nWeather\n\n" + "\n\n".join(ARTICLE)
+    assert page_head_cuts(text) == []
+
+
+def test_head_with_more_prose_than_the_block_is_left_alone():
+    # The chrome line sits between the article and a short footer: the block is not the
+    # article, so the lines above the chrome are not the page's head.
+    article = ["Recipe notes", *ARTICLE, "Step one", *ARTICLE]
+    footer = "The information on this website is provided for general information and is not advice of any kind."
+    text = "\n\n".join(article) + "\n\nWeather\n\n" + footer
+    assert "Recipe notes" not in page_head_cuts(text)
