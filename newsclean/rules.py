@@ -772,12 +772,18 @@ class RuleSet:
         start_patterns = [r for r in self.rules if r.scope == "start"]
         end_patterns = [r for r in self.rules if r.scope == "end"]
         self.start_re, self.start_rules = _alternation(start_patterns, r"(?:{})")
-        self.end_re, self.end_rules = _alternation(end_patterns, r"(?:{})\s*\Z")
+        self.end_rules = end_patterns
         # Inline rules are tried only when their window holds what they require (if they all
         # name something); an ungated inline rule means every paragraph is tried.
         self._start_needs = _needs_re(_needs(start_patterns))
-        self._end_needs = _needs_re(_needs(end_patterns))
         self._end_own = [re.compile(f"(?:{r.pattern})\\s*\\Z", re.IGNORECASE) for r in self.end_rules]
+        # Each end rule is searched for only in windows that hold what it requires: a search
+        # for a pattern anchored at the end tries every position of the window, so one
+        # costly rule (an embed's links) must not run on every paragraph that has a '/'.
+        # Needs are looked for as substrings; needs with letters in the case-folded window.
+        self._end_rule_needs = [tuple(sorted({n.casefold() for n in r.requires})) for r in self.end_rules]
+        self._end_needs_cased = [any(n.upper() != n.lower() for n in needs) for needs in self._end_rule_needs]
+        self._all_end = tuple(range(len(self.end_rules)))
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -813,23 +819,37 @@ class RuleSet:
         return _inline_match(rule, own) if own else None
 
     def match_end(self, text: str) -> Match | None:
-        """An inline rule cutting at the end of a paragraph (e.g. ' / AP')."""
-        if self.end_re is None:
+        """An inline rule cutting at the end of a paragraph (e.g. ' / AP'). Of the rules
+        that match, the one whose cut starts first (the first in pack order among equals),
+        as one alternation of them all would choose."""
+        if not self.end_rules:
             return None
         offset = max(0, len(text) - INLINE_WINDOW)
         window = text[offset:]
-        if self._end_needs is not None and self._end_needs.search(window) is None:
+        low = None
+        best: re.Match | None = None
+        best_idx = -1
+        for idx in self._all_end:
+            needs = self._end_rule_needs[idx]
+            if needs:
+                if self._end_needs_cased[idx]:
+                    if low is None:
+                        low = window.casefold()
+                    seen = low
+                else:
+                    seen = window  # '/', '(': no letter case to fold
+                for n in needs:
+                    if n in seen:
+                        break
+                else:
+                    continue
+            own = self._end_own[idx].search(window)
+            if own is not None and (best is None or own.start() < best.start()):
+                best, best_idx = own, idx
+        if best is None:
             return None
-        m = self.end_re.search(window)
-        if m is None:
-            return None
-        idx = int(m.lastgroup[1:])
-        rule = self.end_rules[idx]
-        own = self._end_own[idx].search(window, m.start())
-        if own is None:
-            return None
-        found = _inline_match(rule, own)
-        return Match(rule, found.start + offset, found.end + offset, found.groups)
+        found = _inline_match(self.end_rules[best_idx], best)
+        return Match(found.rule, found.start + offset, found.end + offset, found.groups)
 
 
 def _needs(rules: list[Rule]) -> tuple[str, ...]:
