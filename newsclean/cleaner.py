@@ -26,6 +26,7 @@ from .sites import as_profiles
 # A dateline at the start of the first paragraph: 'BEIJING —', 'DES MOINES, Iowa —'.
 # A second copy of the article: at least this many paragraphs repeated in order.
 _COPY_LINES = 5
+_MAX_COPIES = 3
 
 _DATELINE = re.compile(
     r"^(?P<dateline>(?-i:[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’ -]{1,30}[A-ZÀ-ÖØ-Þ.])(?:,\s[\w.'’ ]{2,30}?)?)"
@@ -296,19 +297,21 @@ class Cleaner(ContextPasses):
         p = 0
         while p < len(texts):
             best = 0
-            for q in where[texts[p]]:
-                if q >= p:
-                    break
-                n = 0
-                while p + n < len(texts) and q + n < p and texts[q + n] == texts[p + n]:
-                    n += 1
-                best = max(best, n)
+            # Two or three copies are an extractor's doing; a paragraph that recurs more
+            # often belongs to a text built of repeats (a template, refrains), left alone.
+            if len(where[texts[p]]) <= _MAX_COPIES:
+                for q in where[texts[p]]:
+                    if q >= p:
+                        break
+                    n = 0
+                    while p + n < len(texts) and q + n < p and texts[q + n] == texts[p + n]:
+                        n += 1
+                    best = max(best, n)
             if best >= _COPY_LINES and 2 * sum(feats[prose[k]].words for k in range(p, p + best)) >= total:
                 for k in range(p, p + best):
                     cut[prose[k]] = ("heuristic.duplicate-copy", HEURISTICS["heuristic.duplicate-copy"])
-                p += best
-            else:
-                p += 1
+            # A part of a run that falls short holds fewer words still: skip the whole run.
+            p += max(best, 1)
 
     @staticmethod
     def _between_prose(st: _State, live: list[int], pos: int) -> bool:
