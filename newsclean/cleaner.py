@@ -25,6 +25,10 @@ from .sites import as_profiles
 
 
 # A dateline at the start of the first paragraph: 'BEIJING —', 'DES MOINES, Iowa —'.
+# A second copy of the article: at least this many paragraphs repeated in order.
+_COPY_LINES = 5
+_MAX_COPIES = 3
+
 _DATELINE = re.compile(
     r"^(?P<dateline>(?-i:[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’ -]{1,30}[A-ZÀ-ÖØ-Þ.])(?:,\s[\w.'’ ]{2,30}?)?)"
     r"(?:\s\([^)]{1,30}\))?\s?[—–-]{1,2}\s")
@@ -261,6 +265,8 @@ class Cleaner(ContextPasses, PagePasses):
                 if len(where) >= 2 and key and all(self._between_prose(st, live, pos) for pos in where):
                     for pos in where:
                         cut[live[pos]] = ("heuristic.repeated", HEURISTICS["heuristic.repeated"])
+        if "heuristic.duplicate-copy" not in self._heuristic_off:
+            self._duplicate_copy(st)
         if "heuristic.teaser-list" not in self._heuristic_off:
             run: list[int] = []
             for i in self._live(st) + [len(lines)]:
@@ -272,6 +278,41 @@ class Cleaner(ContextPasses, PagePasses):
                     for k in run:
                         cut[k] = ("heuristic.teaser-list", HEURISTICS["heuristic.teaser-list"])
                 run = [i] if f is not None and self._teaser(f) else []
+
+    def _duplicate_copy(self, st: _State) -> None:
+        """Cut a second (or third) copy of the article: some extractors return the text twice
+        (the page's body and a copy of it kept in its markup). The evidence is a run of at
+        least _COPY_LINES paragraphs of prose repeated word for word and in order, holding at
+        least half of the document's prose; a sentence that recurs alone, a repeated list or
+        a pull quote is not that. Every cut line keeps its first copy, so no text is lost."""
+        lines, feats, cut = st.doc.lines, st.feats, st.cut
+        prose = [i for i in self._live(st) if feats[i].kind in (H.GOOD, H.NEAR) and feats[i].words >= 8]
+        if len(prose) < 2 * _COPY_LINES:
+            return
+        texts = [lines[i].clean for i in prose]
+        where: dict[str, list[int]] = {}
+        for p, t in enumerate(texts):
+            where.setdefault(t, []).append(p)
+        seen: set[str] = set()
+        total = sum(feats[i].words for i, t in zip(prose, texts) if not (t in seen or seen.add(t)))
+        p = 0
+        while p < len(texts):
+            best = 0
+            # Two or three copies are an extractor's doing; a paragraph that recurs more
+            # often belongs to a text built of repeats (a template, refrains), left alone.
+            if len(where[texts[p]]) <= _MAX_COPIES:
+                for q in where[texts[p]]:
+                    if q >= p:
+                        break
+                    n = 0
+                    while p + n < len(texts) and q + n < p and texts[q + n] == texts[p + n]:
+                        n += 1
+                    best = max(best, n)
+            if best >= _COPY_LINES and 2 * sum(feats[prose[k]].words for k in range(p, p + best)) >= total:
+                for k in range(p, p + best):
+                    cut[prose[k]] = ("heuristic.duplicate-copy", HEURISTICS["heuristic.duplicate-copy"])
+            # A part of a run that falls short holds fewer words still: skip the whole run.
+            p += max(best, 1)
 
     @staticmethod
     def _between_prose(st: _State, live: list[int], pos: int) -> bool:

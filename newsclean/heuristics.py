@@ -7,7 +7,8 @@
 3. The cleaner revises with context: head and tail outside the block, sections opened by
    rule headings, runs of teaser lines, repeated short lines.
 
-Precision rule: a GOOD line inside the main block is never removed by a heuristic.
+Precision rule: a GOOD line inside the main block is never removed by a heuristic, save a
+second copy of the article's text (heuristic.duplicate-copy), whose first copy stays.
 """
 
 from __future__ import annotations

@@ -235,3 +235,32 @@ def test_adversarial_lines_do_not_hang(line):
         out = newsclean.clean(text)
     for paragraph in ARTICLE:
         assert paragraph in out
+
+
+EXTRA = [
+    "A retired engineer said the river road had flooded twice in the past decade and would need a new drain.",
+    "The developer has promised to pay for a traffic study before any building work starts next spring.",
+]
+
+
+def test_a_second_copy_of_the_article_goes_and_the_first_stays():
+    body = ARTICLE + EXTRA
+    text = "\n\n".join(body + ["Share this article"] + body)
+    r = Cleaner().analyze(text)
+    assert r.text == "\n\n".join(body)
+    assert sum(x.rule == "heuristic.duplicate-copy" for x in r.removed) == len(body)
+
+
+def test_repeats_that_are_not_a_copy_of_the_article_stay():
+    body = ARTICLE + EXTRA
+    # Fewer than five paragraphs repeated: a pull quote or a repeated list, not a copy.
+    short = "\n\n".join(body + body[:4])
+    assert newsclean.clean(short) == short
+    # A run of five that holds less than half of the prose stays too.
+    more = [f"Paragraph {k} of the long report describes another street of the town and what its residents want."
+            for k in range(12)]
+    minority = "\n\n".join(body + more + body[:5])
+    assert newsclean.clean(minority) == minority
+    # A text made of many repeats (a template, refrains) is left alone.
+    many = "\n\n".join(body * 4)
+    assert newsclean.clean(many) == many
