@@ -49,6 +49,7 @@ _NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\
 _GATE_STRIP = "\"'“”‘’«»()[]{}.,;:!?¡¿…*_،؛؟，。！？：；、（）「」『』《》"
 # Gate words are looked up among a document's words split at spaces and at these characters.
 _GATE_SPLIT = re.compile("[" + re.escape(_GATE_STRIP) + "]")
+_GATE_PREFIX = 3  # gate strings are grouped by this many first characters
 _GATE_BLOCK = 512  # lines whose gates are looked up together
 # Line lengths at which the set of patterns that may match changes (upper bounds).
 _LENGTH_BUCKETS = (40, 80, 120, 160, 240, MAX_RULE_LINE)
@@ -640,7 +641,14 @@ class _LineMatcher:
         # The longest line any rule behind a need may match.
         self._gate_limit = {need: max(r.max_chars or MAX_RULE_LINE for r in gated)
                             for table in (self.gated_words, self.gated_strings) for need, gated in table.items()}
-        self._gate_strings = tuple(self.gated_strings.items())
+        # Gate strings that open alike ('photo:', 'photo by', 'photos/') are looked for only
+        # when the text holds their common opening.
+        groups: dict[str, list[str]] = {}
+        for need in self.gated_strings:
+            groups.setdefault(need[:_GATE_PREFIX], []).append(need)
+        self._gate_string_groups = tuple(
+            (opening, tuple((n, self.gated_strings[n]) for n in sorted(members)))
+            for opening, members in sorted(groups.items()))
         self.max_gated_line = max((r.max_chars or MAX_RULE_LINE for rs in self.gated_words.values() for r in rs),
                                   default=0)
         self.max_gated_line = max([self.max_gated_line] + [r.max_chars or MAX_RULE_LINE
@@ -729,7 +737,12 @@ class _LineMatcher:
         words = self._gate_words.intersection(_GATE_SPLIT.sub(" ", joined).split())
         limit = self._gate_limit
         needs = [(w, self.gated_words[w], limit[w]) for w in words]
-        needs += [(t, rules, limit[t]) for t, rules in self._gate_strings if t in joined]
+        for opening, members in self._gate_string_groups:
+            if len(members) == 1:
+                if members[0][0] in joined:
+                    needs.append((members[0][0], members[0][1], limit[members[0][0]]))
+            elif opening in joined:
+                needs += [(t, rules, limit[t]) for t, rules in members if t in joined]
         if not needs:
             return
         # Where each line starts in `joined`; a need is found by searching `joined`, and each
