@@ -146,6 +146,8 @@ class ContextPasses:
             rule = st.rule_hits[i]
             if rule.scope != "section" or i <= block[0]:
                 continue
+            if self._in_share_bar(st, i):
+                continue  # 'Comments' between 'Twitter' and 'Print': a button, not a heading
             j = i + 1
             prose_run = items = 0
             while j < len(lines):
@@ -167,6 +169,19 @@ class ContextPasses:
                     st.cut[k] = (rule.id, f"Under the '{lines[i].clean}' heading: {rule.description}")
             if rule.until == "end" or end >= len(lines):
                 return
+
+    @staticmethod
+    def _in_share_bar(st: _State, i: int) -> bool:
+        """Do share buttons stand right above and right below line i (over blank lines)?"""
+        lines = st.doc.lines
+        for step in (-1, 1):
+            k = i + step
+            while 0 <= k < len(lines) and lines[k].blank:
+                k += step
+            rule = st.rule_hits.get(k) if 0 <= k < len(lines) else None
+            if rule is None or rule.category != "social":
+                return False
+        return True
 
     @staticmethod
     def _rewind(st: _State, i: int, j: int) -> int:

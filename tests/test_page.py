@@ -57,3 +57,14 @@ def test_head_with_more_prose_than_the_block_is_left_alone():
     footer = "The information on this website is provided for general information and is not advice of any kind."
     text = "\n\n".join(article) + "\n\nWeather\n\n" + footer
     assert "Recipe notes" not in page_head_cuts(text)
+
+
+def test_comments_button_in_a_share_bar_does_not_open_a_section():
+    # 'Comments' between share buttons above the text is a button; below the article, a
+    # 'Comments' heading still opens the comment section.
+    bar = ["Facebook", "Twitter", "Comments", "Print", "Email"]
+    comment = "I went to the hearing and I think the council should listen to the people who live there."
+    text = "\n\n".join([ARTICLE[0], *bar, *ARTICLE[1:], "Comments", comment])
+    out = Cleaner(keep_title=False).clean(text)
+    assert all(p in out for p in ARTICLE)
+    assert comment not in out
