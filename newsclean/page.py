@@ -74,3 +74,70 @@ class PagePasses:
             return False
         f = st.feats[k]
         return f is not None and st.cut[k] is None and f.kind in (H.GOOD, H.NEAR)
+
+    # A line cut by a rule of these categories may stand in each unit of a grid of other
+    # stories (a teaser's byline, its date) or between an article's paragraphs: it neither
+    # opens the grid nor breaks it.
+    _UNIT_CATEGORIES = frozenset({"byline", "timestamp", "reading-time", "credit"})
+    # Units of a grid: a few short lines (headline, author, date), then one summary.
+    MIN_GRID_UNITS = 3
+    MAX_UNIT_LINES = 8  # two units, when one's summary is a short sentence
+
+    def _grid_start(self, st, first: int, last: int) -> int | None:
+        """Where a grid of other stories begins inside the main block, or None. After the
+        block's last paragraph that stands next to another (the article's connected prose),
+        the first plain evidence of chrome (a rule hit of a chrome category, a line of
+        links), followed by at least three units alike: one to four lines that are not
+        prose (a headline, an author, a date), then a single paragraph (a teaser's summary);
+        the first unit may open with more lines (tags, the grid's heading). Every paragraph
+        after that evidence must sit in such a unit; the block ends before it."""
+        lines, feats, cut = st.doc.lines, st.feats, st.cut
+        live = [i for i in range(first, last + 1) if feats[i] is not None and cut[i] is None]
+        connected = None  # the last paragraph of prose with another right next to it
+        for a, b in zip(live, live[1:]):
+            if self._paragraph(st, a) and self._paragraph(st, b):
+                connected = b
+        if connected is None:
+            return None
+        start = None
+        for i in range(connected + 1, last + 1):
+            if self._grid_evidence(st, i):
+                start = i
+                break
+        if start is None:
+            return None
+        units, gap, shaped = 0, 0, False
+        for i in range(start + 1, last + 1):
+            if lines[i].blank:
+                continue
+            rule = st.rule_hits.get(i)
+            if rule is not None:
+                if rule.category not in self._UNIT_CATEGORIES and not self._grid_evidence(st, i):
+                    continue  # an ad label, a caption: neutral
+                gap, shaped = gap + 1, True
+            elif cut[i] is not None or feats[i] is None:
+                continue
+            elif self._paragraph(st, i):
+                if not shaped or (units and gap > self.MAX_UNIT_LINES):
+                    return None  # a paragraph under a sentence, or after a long run of lines
+                units, gap, shaped = units + 1, 0, False
+            else:  # a short sentence may be a headline or a summary
+                gap += 1
+                shaped = shaped or feats[i].kind in (H.HEADING, H.SHORT, H.JUNK)
+        return start if units >= self.MIN_GRID_UNITS else None
+
+    @staticmethod
+    def _paragraph(st, i: int) -> bool:
+        f = st.feats[i]
+        return f is not None and st.cut[i] is None and f.kind == H.GOOD and not f.list_item
+
+    def _grid_evidence(self, st, i: int) -> bool:
+        """Plain evidence of chrome that may open a grid: a rule hit of a category not found
+        between a headline and its text (a section label is: it heads grids too), not a
+        one-line teaser; or a line of links."""
+        rule = st.rule_hits.get(i)
+        if rule is not None:
+            return (rule.category == "label" or rule.category not in self._NEAR_TITLE) \
+                and not (rule.category == "related" and rule.scope == "line")
+        f = st.feats[i]
+        return f is not None and st.cut[i] is None and f.kind == H.JUNK and not f.image_only
