@@ -82,32 +82,33 @@ class PagePasses:
     # Units of a grid: a few short lines (headline, author, date), then one summary.
     MIN_GRID_UNITS = 3
     MAX_UNIT_LINES = 8  # two units, when one's summary is a short sentence
+    MAX_FIRST_UNIT_LINES = 16  # the first may open with tags or the grid's heading
+    MAX_GRID_LOOK = 120  # lines (blank ones too) looked at for the units after a chrome line
 
     def _grid_start(self, st, first: int, last: int) -> int | None:
-        """Where a grid of other stories begins inside the main block, or None. After the
-        block's last paragraph that stands next to another (the article's connected prose),
-        the first plain evidence of chrome (a rule hit of a chrome category, a line of
-        links), followed by at least three units alike: one to four lines that are not
-        prose (a headline, an author, a date), then a single paragraph (a teaser's summary);
-        the first unit may open with more lines (tags, the grid's heading). Every paragraph
-        after that evidence must sit in such a unit; the block ends before it."""
-        lines, feats, cut = st.doc.lines, st.feats, st.cut
+        """Where a grid of other stories begins inside the main block, or None: the first
+        plain evidence of chrome (a rule hit of a chrome category or a section label, a line
+        of links) after the block's first two adjacent paragraphs (the article has begun),
+        followed by at least three units alike: a few lines that are not prose, at least one
+        a headline, a name, a date or links, then a single paragraph (a teaser's summary).
+        Whether the page's tail starts there is then for `_tail_start` to judge (little
+        connected prose may remain after it)."""
+        feats, cut = st.feats, st.cut
         live = [i for i in range(first, last + 1) if feats[i] is not None and cut[i] is None]
-        connected = None  # the last paragraph of prose with another right next to it
-        for a, b in zip(live, live[1:]):
-            if self._paragraph(st, a) and self._paragraph(st, b):
-                connected = b
-        if connected is None:
+        begun = next((b for a, b in zip(live, live[1:]) if self._paragraph(st, a) and self._paragraph(st, b)), None)
+        if begun is None:
             return None
-        start = None
-        for i in range(connected + 1, last + 1):
-            if self._grid_evidence(st, i):
-                start = i
-                break
-        if start is None:
-            return None
+        for i in range(begun + 1, last + 1):
+            if self._grid_evidence(st, i) and self._units_follow(st, i, last):
+                return i
+        return None
+
+    def _units_follow(self, st, start: int, last: int) -> bool:
+        """Do at least MIN_GRID_UNITS units of a grid follow line `start` (looking at a
+        bounded number of lines)?"""
+        lines, feats, cut = st.doc.lines, st.feats, st.cut
         units, gap, shaped = 0, 0, False
-        for i in range(start + 1, last + 1):
+        for i in range(start + 1, min(last + 1, start + 1 + self.MAX_GRID_LOOK)):
             if lines[i].blank:
                 continue
             rule = st.rule_hits.get(i)
@@ -118,13 +119,17 @@ class PagePasses:
             elif cut[i] is not None or feats[i] is None:
                 continue
             elif self._paragraph(st, i):
-                if not shaped or (units and gap > self.MAX_UNIT_LINES):
-                    return None  # a paragraph under a sentence, or after a long run of lines
+                if not shaped:
+                    return False  # a paragraph right under a sentence or another paragraph
                 units, gap, shaped = units + 1, 0, False
+                if units >= self.MIN_GRID_UNITS:
+                    return True
             else:  # a short sentence may be a headline or a summary
                 gap += 1
                 shaped = shaped or feats[i].kind in (H.HEADING, H.SHORT, H.JUNK)
-        return start if units >= self.MIN_GRID_UNITS else None
+            if gap > (self.MAX_UNIT_LINES if units else self.MAX_FIRST_UNIT_LINES):
+                return False
+        return False
 
     @staticmethod
     def _paragraph(st, i: int) -> bool:

@@ -105,3 +105,14 @@ def test_live_blog_entries_after_a_timestamp_stay():
     text = "\n\n".join([*ARTICLE, *entries])
     out = Cleaner(keep_title=False).clean(text)
     assert all(GRID[k + 3] in out for k in range(0, 12, 4))
+
+
+def test_one_paragraph_sections_under_a_newsletter_box_with_prose_after_stay():
+    # A newsletter box inside the article, then subheadings over one paragraph each, then
+    # more of the article's connected prose: not the page's tail, nothing goes.
+    sections = [line for k, line in enumerate(GRID) if k % 4 in (0, 3)]
+    more = [p.replace("council", "county board") for p in ARTICLE]
+    text = "\n\n".join([*ARTICLE[:2], "Subscribe to our newsletter", *sections, *ARTICLE[2:], *more])
+    out = Cleaner(keep_title=False).clean(text)
+    assert all(p in out for p in [*ARTICLE, *sections, *more])
+    assert "Subscribe to our newsletter" not in out
