@@ -21,6 +21,7 @@ HEURISTICS = {
     "heuristic.head": "Before the article's main block, and not its title.",
     "heuristic.page-head": "Above the last menu or link line before the article: an item of the page's menus or story lists.",
     "heuristic.tail": "After the article's main block, where the page's chrome is.",
+    "heuristic.grid": "After the article, a grid of other stories: a chrome line, then units of a headline, a byline or date and a one-paragraph summary.",
     "heuristic.title": "The headline, dropped because keep_title=False.",
     "heuristic.link-only": "A line made only of links or images carries no article text.",
     "heuristic.repeated": "A short line that recurs in the document is a label, not article text.",
@@ -148,6 +149,8 @@ class ContextPasses:
             rule = st.rule_hits[i]
             if rule.scope != "section" or i <= block[0]:
                 continue
+            if self._in_share_bar(st, i):
+                continue  # 'Comments' between 'Twitter' and 'Print': a button, not a heading
             j = i + 1
             prose_run = items = 0
             while j < len(lines):
@@ -169,6 +172,19 @@ class ContextPasses:
                     st.cut[k] = (rule.id, f"Under the '{lines[i].clean}' heading: {rule.description}")
             if rule.until == "end" or end >= len(lines):
                 return
+
+    @staticmethod
+    def _in_share_bar(st: _State, i: int) -> bool:
+        """Do share buttons stand right above and right below line i (over blank lines)?"""
+        lines = st.doc.lines
+        for step in (-1, 1):
+            k = i + step
+            while 0 <= k < len(lines) and lines[k].blank:
+                k += step
+            rule = st.rule_hits.get(k) if 0 <= k < len(lines) else None
+            if rule is None or rule.category != "social":
+                return False
+        return True
 
     @staticmethod
     def _rewind(st: _State, i: int, j: int) -> int:
@@ -347,9 +363,17 @@ class ContextPasses:
         # with the headings just above it (the chrome's own headings).
         if "heuristic.tail" in self._heuristic_off:
             return
+        rule_id = "heuristic.tail"
+        grid = None if "heuristic.grid" in self._heuristic_off else self._grid_start(st, first, last)
+        if grid is not None:
+            # The block ran on through a grid of other stories: it ends before the grid,
+            # and the tail, if it starts there, is the grid and what follows it.
+            last = max(i for i in range(first, grid) if st.feats[i] is not None and st.cut[i] is None)
         start = self._tail_start(st, first, last)
         if start is None:
             return
+        if grid is not None and start >= grid:
+            rule_id = "heuristic.grid"
         k, taken = start - 1, 0
         while k > last and taken < 2:
             f = st.feats[k]
@@ -360,7 +384,7 @@ class ContextPasses:
             k -= 1
         for i in range(start, len(lines)):
             if st.cut[i] is None and not lines[i].blank:
-                st.cut[i] = ("heuristic.tail", HEURISTICS["heuristic.tail"])
+                st.cut[i] = (rule_id, HEURISTICS[rule_id])
 
     def _find_title(self, st: _State, lead: int, first: int) -> int | None:
         """The headline, in order of confidence: a Markdown heading before the article; the

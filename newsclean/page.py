@@ -74,3 +74,75 @@ class PagePasses:
             return False
         f = st.feats[k]
         return f is not None and st.cut[k] is None and f.kind in (H.GOOD, H.NEAR)
+
+    # A line cut by a rule of these categories may stand in each unit of a grid of other
+    # stories (a teaser's byline, its date) or between an article's paragraphs: it neither
+    # opens the grid nor breaks it.
+    _UNIT_CATEGORIES = frozenset({"byline", "timestamp", "reading-time", "credit"})
+    # Units of a grid: a few short lines (headline, author, date), then one summary.
+    MIN_GRID_UNITS = 3
+    MAX_UNIT_LINES = 8  # two units, when one's summary is a short sentence
+    MAX_FIRST_UNIT_LINES = 16  # the first may open with tags or the grid's heading
+    MAX_GRID_LOOK = 120  # lines (blank ones too) looked at for the units after a chrome line
+
+    def _grid_start(self, st, first: int, last: int) -> int | None:
+        """Where a grid of other stories begins inside the main block, or None: the first
+        plain evidence of chrome (a rule hit of a chrome category or a section label, a line
+        of links) after the block's first two adjacent paragraphs (the article has begun),
+        followed by at least three units alike: a few lines that are not prose, at least one
+        a headline, a name, a date or links, then a single paragraph (a teaser's summary).
+        Whether the page's tail starts there is then for `_tail_start` to judge (little
+        connected prose may remain after it)."""
+        feats, cut = st.feats, st.cut
+        live = [i for i in range(first, last + 1) if feats[i] is not None and cut[i] is None]
+        begun = next((b for a, b in zip(live, live[1:]) if self._paragraph(st, a) and self._paragraph(st, b)), None)
+        if begun is None:
+            return None
+        for i in range(begun + 1, last + 1):
+            if self._grid_evidence(st, i) and self._units_follow(st, i, last):
+                return i
+        return None
+
+    def _units_follow(self, st, start: int, last: int) -> bool:
+        """Do at least MIN_GRID_UNITS units of a grid follow line `start` (looking at a
+        bounded number of lines)?"""
+        lines, feats, cut = st.doc.lines, st.feats, st.cut
+        units, gap, shaped = 0, 0, False
+        for i in range(start + 1, min(last + 1, start + 1 + self.MAX_GRID_LOOK)):
+            if lines[i].blank:
+                continue
+            rule = st.rule_hits.get(i)
+            if rule is not None:
+                if rule.category not in self._UNIT_CATEGORIES and not self._grid_evidence(st, i):
+                    continue  # an ad label, a caption: neutral
+                gap, shaped = gap + 1, True
+            elif cut[i] is not None or feats[i] is None:
+                continue
+            elif self._paragraph(st, i):
+                if not shaped:
+                    return False  # a paragraph right under a sentence or another paragraph
+                units, gap, shaped = units + 1, 0, False
+                if units >= self.MIN_GRID_UNITS:
+                    return True
+            else:  # a short sentence may be a headline or a summary
+                gap += 1
+                shaped = shaped or feats[i].kind in (H.HEADING, H.SHORT, H.JUNK)
+            if gap > (self.MAX_UNIT_LINES if units else self.MAX_FIRST_UNIT_LINES):
+                return False
+        return False
+
+    @staticmethod
+    def _paragraph(st, i: int) -> bool:
+        f = st.feats[i]
+        return f is not None and st.cut[i] is None and f.kind == H.GOOD and not f.list_item
+
+    def _grid_evidence(self, st, i: int) -> bool:
+        """Plain evidence of chrome that may open a grid: a rule hit of a category not found
+        between a headline and its text (a section label is: it heads grids too), not a
+        one-line teaser; or a line of links."""
+        rule = st.rule_hits.get(i)
+        if rule is not None:
+            return (rule.category == "label" or rule.category not in self._NEAR_TITLE) \
+                and not (rule.category == "related" and rule.scope == "line")
+        f = st.feats[i]
+        return f is not None and st.cut[i] is None and f.kind == H.JUNK and not f.image_only

@@ -57,3 +57,62 @@ def test_head_with_more_prose_than_the_block_is_left_alone():
     footer = "The information on this website is provided for general information and is not advice of any kind."
     text = "\n\n".join(article) + "\n\nWeather\n\n" + footer
     assert "Recipe notes" not in page_head_cuts(text)
+
+
+def test_comments_button_in_a_share_bar_does_not_open_a_section():
+    # 'Comments' between share buttons above the text is a button; below the article, a
+    # 'Comments' heading still opens the comment section.
+    bar = ["Facebook", "Twitter", "Comments", "Print", "Email"]
+    comment = "I went to the hearing and I think the council should listen to the people who live there."
+    text = "\n\n".join([ARTICLE[0], *bar, *ARTICLE[1:], "Comments", comment])
+    out = Cleaner(keep_title=False).clean(text)
+    assert all(p in out for p in ARTICLE)
+    assert comment not in out
+
+
+GRID = ["Ferry fares to rise in the spring", "Jane Doe", "March 3, 2024",
+        "The ferry company said higher fuel costs left it no choice but to raise the price of a return ticket.",
+        "School board picks new superintendent", "John Roe", "March 2, 2024",
+        "The board chose a former principal from the next county after a search that took most of the winter.",
+        "Local bakery wins regional bread prize", "Ann Poe", "March 1, 2024",
+        "Judges praised the sourdough loaf that the family has baked the same way for more than forty years."]
+
+
+def test_grid_of_other_stories_after_the_article_goes():
+    # A section label after the article, then units of headline, author, date and a
+    # one-sentence summary: the block ran on through them; they go as a grid.
+    text = "\n\n".join([*ARTICLE, "Opinion", *GRID])
+    res = Cleaner(keep_title=False).analyze(text)
+    assert res.text == "\n\n".join(ARTICLE)
+    assert {r.rule for r in res.removed if r.text in GRID} == {"heuristic.grid", "timestamp.date"}
+    kept = Cleaner(keep_title=False, disable=["heuristic.grid"]).clean(text)
+    assert GRID[3] in kept
+
+
+def test_sections_of_one_paragraph_without_chrome_stay():
+    # Subheadings each over one paragraph, after the article's opening: no chrome line
+    # opens them, so they are the article's own sections.
+    sections = [line for k, line in enumerate(GRID) if k % 4 in (0, 3)]
+    text = "\n\n".join([*ARTICLE, *sections])
+    assert Cleaner(keep_title=False).clean(text) == text
+
+
+def test_live_blog_entries_after_a_timestamp_stay():
+    # Entries under a time and a heading, one paragraph each: a timestamp does not open a grid.
+    entries = []
+    for k in range(0, 12, 4):
+        entries += [f"{10 + k}:05 a.m.", GRID[k], GRID[k + 3]]
+    text = "\n\n".join([*ARTICLE, *entries])
+    out = Cleaner(keep_title=False).clean(text)
+    assert all(GRID[k + 3] in out for k in range(0, 12, 4))
+
+
+def test_one_paragraph_sections_under_a_newsletter_box_with_prose_after_stay():
+    # A newsletter box inside the article, then subheadings over one paragraph each, then
+    # more of the article's connected prose: not the page's tail, nothing goes.
+    sections = [line for k, line in enumerate(GRID) if k % 4 in (0, 3)]
+    more = [p.replace("council", "county board") for p in ARTICLE]
+    text = "\n\n".join([*ARTICLE[:2], "Subscribe to our newsletter", *sections, *ARTICLE[2:], *more])
+    out = Cleaner(keep_title=False).clean(text)
+    assert all(p in out for p in [*ARTICLE, *sections, *more])
+    assert "Subscribe to our newsletter" not in out
