@@ -635,9 +635,13 @@ class _LineMatcher:
                             and _GATE_SPLIT.search(need) is None)
                     table = self.gated_words if word else self.gated_strings
                     table.setdefault(need, []).append(rule)
+        self._order = {rule.id: k for k, rule in enumerate(rules)}
+        # Each need's rules once, in pack order.
+        for table in (self.gated_words, self.gated_strings):
+            for need, listed in table.items():
+                table[need] = sorted({r.id: r for r in listed}.values(), key=lambda r: self._order[r.id])
         self.gated = bool(self.gated_words or self.gated_strings)
         self._gate_words = frozenset(self.gated_words)
-        self._order = {rule.id: k for k, rule in enumerate(rules)}
         # The longest line any rule behind a need may match.
         self._gate_limit = {need: max(r.max_chars or MAX_RULE_LINE for r in gated)
                             for table in (self.gated_words, self.gated_strings) for need, gated in table.items()}
@@ -751,24 +755,29 @@ class _LineMatcher:
         starts = [0]
         for key in keys:
             starts.append(starts[-1] + len(key) + 1)
-        candidates: dict[int, list[Rule]] = {}
+        # Each need's rules are listed in pack order; a line with one need tries them as they
+        # are, a line with several tries their union in pack order (the result must not
+        # depend on which need was found first).
+        candidates: dict[int, list[list[Rule]]] = {}
         find = joined.find
         for need, rules, most in needs:
             pos = find(need)
             while pos != -1:
                 k = bisect_right(starts, pos) - 1
                 if len(cleans[pending[k][0]]) <= most:
-                    candidates.setdefault(k, []).extend(rules)
+                    candidates.setdefault(k, []).append(rules)
                 pos = find(need, starts[k + 1])
         order = self._order
-        for k in sorted(candidates):
+        for k, lists in candidates.items():
             i = pending[k][0]
             clean = cleans[i]
             n = len(clean)
-            unique = {rule.id: rule for rule in candidates[k]}
-            # Rules are tried in pack order, so the result does not depend on set order.
-            for rule_id in sorted(unique, key=order.__getitem__):
-                rule = unique[rule_id]
+            if len(lists) == 1:
+                tried = lists[0]
+            else:
+                unique = {rule.id: rule for rules in lists for rule in rules}
+                tried = [unique[r] for r in sorted(unique, key=order.__getitem__)]
+            for rule in tried:
                 if n <= (rule.max_chars or MAX_RULE_LINE) and rule.compiled.fullmatch(clean):
                     found[i] = rule
                     break
