@@ -28,6 +28,23 @@ from .sites import as_profiles
 # A second copy of the article: at least this many paragraphs repeated in order.
 _COPY_LINES = 5
 _MAX_COPIES = 3
+# A caption repeated this many times in a row is a gallery's; prose must remain beside it.
+_GALLERY_COPIES = 3
+_GALLERY_REST = 3
+# A caption shortened for a slide: forty characters or more, then '...' or '…' and at most
+# one word (the 'more' button that opens the full caption).
+_TRUNCATED = re.compile(r"(.{40,}?)\s?(?:\.\.\.|…)\s?\w{0,8}")
+
+
+def _same_caption(a: str, b: str) -> bool:
+    """Are a and b the same caption: equal, or one of them the other cut short?"""
+    if a == b:
+        return True
+    for short, full in ((a, b), (b, a)):
+        m = _TRUNCATED.fullmatch(short)
+        if m is not None and full.startswith(m.group(1)):
+            return True
+    return False
 
 _DATELINE = re.compile(
     r"^(?P<dateline>(?-i:[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’ -]{1,30}[A-ZÀ-ÖØ-Þ.])(?:,\s[\w.'’ ]{2,30}?)?)"
@@ -175,6 +192,8 @@ class Cleaner(ContextPasses, PagePasses):
         self._apply_profile(st, url, site)
         self._inline(st)
         self._classify(st)
+        if "heuristic.gallery-repeat" not in self._heuristic_off:
+            self._gallery_repeat(st)
         block = self._main_block(st)
         self._sections(st, block)
         self._tail_rules(st)
@@ -278,6 +297,38 @@ class Cleaner(ContextPasses, PagePasses):
                     for k in run:
                         cut[k] = ("heuristic.teaser-list", HEURISTICS["heuristic.teaser-list"])
                 run = [i] if f is not None and self._teaser(f) else []
+
+    def _gallery_repeat(self, st: _State) -> None:
+        """Cut every copy of a line that a page repeats word for word, three times or more in
+        a row (only blank lines and lines that rules cut, such as photo credits, between the
+        copies): a photo gallery's slides, each with the same caption (the short form of a
+        caption, cut at '...' before a 'more' button, counts as a copy of the full one). An article does not
+        say one thing three times over; an extractor's copy of the text comes once more, not
+        twice (see _duplicate_copy, which keeps the first copy). Table rows and list items
+        are left alone, and so is a document whose prose would be mostly gone."""
+        lines, feats, cut = st.doc.lines, st.feats, st.cut
+        live = self._live(st)
+        runs: list[list[int]] = []
+        run: list[int] = []
+        for i in live:
+            f = feats[i]
+            if run and _same_caption(lines[i].clean, lines[run[0]].clean):
+                run.append(i)
+                continue
+            if len(run) >= _GALLERY_COPIES:
+                runs.append(run)
+            ok = f.words >= 5 and not f.list_item and f.kind != H.JUNK and not lines[i].text.lstrip().startswith("|")
+            run = [i] if ok else []
+        if len(run) >= _GALLERY_COPIES:
+            runs.append(run)
+        if not runs:
+            return
+        gone = {i for r in runs for i in r}
+        rest = sum(1 for i in live if i not in gone and feats[i].kind == H.GOOD)
+        if rest < _GALLERY_REST:
+            return
+        for i in gone:
+            cut[i] = ("heuristic.gallery-repeat", HEURISTICS["heuristic.gallery-repeat"])
 
     def _duplicate_copy(self, st: _State) -> None:
         """Cut a second (or third) copy of the article: some extractors return the text twice

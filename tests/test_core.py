@@ -264,3 +264,26 @@ def test_repeats_that_are_not_a_copy_of_the_article_stay():
     # A text made of many repeats (a template, refrains) is left alone.
     many = "\n\n".join(body * 4)
     assert newsclean.clean(many) == many
+
+
+CAPTION = "The mayor, left, speaks with residents during a visit to the flooded district on Tuesday, Nov. 19, 2019."
+
+
+def test_a_gallery_caption_repeated_three_times_goes_with_every_copy():
+    # A slide show: the same caption on each slide, photo credits between the copies.
+    slides = [CAPTION, CAPTION, "Photo: Jane Doe, AP", CAPTION, CAPTION, "Photo: Jane Doe, AP"]
+    r = Cleaner().analyze("\n\n".join(slides + ARTICLE))
+    assert r.text == "\n\n".join(ARTICLE)
+    assert sum(x.rule == "heuristic.gallery-repeat" for x in r.removed) == 4
+    # The short form of the caption, cut before a 'more' button, is a copy too.
+    short = CAPTION[:60] + "... more"
+    r = Cleaner().analyze("\n\n".join([CAPTION + " less", short, CAPTION + " less", short] + ARTICLE))
+    assert r.text == "\n\n".join(ARTICLE)
+
+
+def test_a_line_said_twice_or_a_repeat_without_other_prose_stays():
+    twice = "\n\n".join([CAPTION, CAPTION] + ARTICLE)
+    assert CAPTION in newsclean.clean(twice)
+    # Three copies and nothing else of substance: not taken for a gallery.
+    alone = "\n\n".join([CAPTION] * 3 + ARTICLE[:1])
+    assert CAPTION in newsclean.clean(alone)
