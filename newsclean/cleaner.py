@@ -41,6 +41,11 @@ def _same_caption(a: str, b: str) -> bool:
     if a == b:
         return True
     for short, full in ((a, b), (b, a)):
+        # A cut-short caption ends with its ellipsis and at most a short word ('more'):
+        # only then is the expression tried (it would scan the whole line).
+        tail = short[-13:]
+        if "..." not in tail and "…" not in tail:
+            continue
         m = _TRUNCATED.fullmatch(short)
         if m is not None and full.startswith(m.group(1)):
             return True
