@@ -313,6 +313,13 @@ class Cleaner(ContextPasses, PagePasses):
         are left alone, and so is a document whose prose would be mostly gone."""
         lines, feats, cut = st.doc.lines, st.feats, st.cut
         live = self._live(st)
+        # Copies are equal lines, or lines cut short at an ellipsis: without either in the
+        # document there is nothing to look for.
+        cleans = [lines[i].clean for i in live]
+        if len(set(cleans)) == len(cleans):
+            joined = "\n".join(cleans)
+            if "..." not in joined and "…" not in joined:
+                return
         runs: list[list[int]] = []
         run: list[int] = []
         for i in live:
@@ -349,6 +356,8 @@ class Cleaner(ContextPasses, PagePasses):
         where: dict[str, list[int]] = {}
         for p, t in enumerate(texts):
             where.setdefault(t, []).append(p)
+        if len(texts) - len(where) < _COPY_LINES:
+            return  # fewer repeated paragraphs than a copy holds
         seen: set[str] = set()
         total = sum(feats[i].words for i, t in zip(prose, texts) if not (t in seen or seen.add(t)))
         p = 0
