@@ -200,9 +200,11 @@ class Cleaner(ContextPasses, PagePasses):
         if "heuristic.gallery-repeat" not in self._heuristic_off:
             self._gallery_repeat(st)
         block = self._main_block(st)
+        kept = st.cut.count(None)
         self._sections(st, block)
         self._tail_rules(st)
-        block = self._main_block(st)
+        if st.cut.count(None) != kept:  # they only ever cut lines: none cut, same block
+            block = self._main_block(st)
         self._head_and_tail(st, block)
         self._inside(st, block)
         return st
