@@ -31,6 +31,8 @@ _MAX_COPIES = 3
 # A caption repeated this many times in a row is a gallery's; prose must remain beside it.
 _GALLERY_COPIES = 3
 _GALLERY_REST = 3
+# Teasers set as kicker over headline: this many pairs in a row make a block of them.
+_KICKER_PAIRS = 3
 # A caption shortened for a slide: forty characters or more, then '...' or '…' and at most
 # one word (the 'more' button that opens the full caption).
 _TRUNCATED = re.compile(r"(.{40,}?)\s?(?:\.\.\.|…)\s?\w{0,8}")
@@ -293,6 +295,8 @@ class Cleaner(ContextPasses, PagePasses):
                         cut[live[pos]] = ("heuristic.repeated", HEURISTICS["heuristic.repeated"])
         if "heuristic.duplicate-copy" not in self._heuristic_off:
             self._duplicate_copy(st)
+        if "heuristic.kicker-pairs" not in self._heuristic_off:
+            self._kicker_pairs(st)
         if "heuristic.teaser-list" not in self._heuristic_off:
             run: list[int] = []
             for i in self._live(st) + [len(lines)]:
@@ -304,6 +308,36 @@ class Cleaner(ContextPasses, PagePasses):
                     for k in run:
                         cut[k] = ("heuristic.teaser-list", HEURISTICS["heuristic.teaser-list"])
                 run = [i] if f is not None and self._teaser(f) else []
+
+    def _kicker_pairs(self, st: _State) -> None:
+        """Cut a block of teasers for other stories set as kicker and headline: a short line
+        in capitals ('TIME TRAVELLER') over a headline that does not end as a sentence does,
+        at least _KICKER_PAIRS such pairs in a row (only blank or cut lines between them).
+        Tabloid pages put such blocks in the middle of the article; the article's own
+        subheadings in capitals stand over paragraphs of prose, which end as sentences."""
+        lines, feats, cut = st.doc.lines, st.feats, st.cut
+        live = self._live(st)
+
+        def kicker(i: int) -> bool:
+            f, text = feats[i], lines[i].clean
+            return (f.words <= 5 and f.letters and not f.list_item and not f.terminal
+                    and not text.endswith(":") and text.upper() == text)
+
+        def headline(i: int) -> bool:
+            f, text = feats[i], lines[i].clean
+            return (4 <= f.words <= 25 and not f.terminal and not f.list_item
+                    and not text.endswith(":") and text.upper() != text)
+
+        pos = 0
+        while pos < len(live) - 1:
+            start = pos
+            while pos < len(live) - 1 and kicker(live[pos]) and headline(live[pos + 1]):
+                pos += 2
+            if (pos - start) // 2 >= _KICKER_PAIRS:
+                for k in live[start:pos]:
+                    cut[k] = ("heuristic.kicker-pairs", HEURISTICS["heuristic.kicker-pairs"])
+            if pos == start:
+                pos += 1
 
     def _gallery_repeat(self, st: _State) -> None:
         """Cut every copy of a line that a page repeats word for word, three times or more in

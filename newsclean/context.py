@@ -26,6 +26,7 @@ HEURISTICS = {
     "heuristic.link-only": "A line made only of links or images carries no article text.",
     "heuristic.repeated": "A short line that recurs in the document is a label, not article text.",
     "heuristic.teaser-list": "A run of headline-like lines inside the text is a list of teasers.",
+    "heuristic.kicker-pairs": "Three or more teasers in a row, each a short line in capitals over a headline that is not a sentence: a block of links to other stories.",
     "heuristic.gallery-repeat": "A line repeated word for word three times or more in a row (a photo gallery's "
                                 "caption on each slide): every copy goes.",
     "heuristic.duplicate-copy": "A second copy of the article's text: a run of paragraphs repeated in order, "

@@ -287,3 +287,19 @@ def test_a_line_said_twice_or_a_repeat_without_other_prose_stays():
     # Three copies and nothing else of substance: not taken for a gallery.
     alone = "\n\n".join([CAPTION] * 3 + ARTICLE[:1])
     assert CAPTION in newsclean.clean(alone)
+
+
+def test_a_block_of_kicker_and_headline_teasers_goes():
+    teasers = ["TIME TRAVELLER", "Theorists say they spotted a famous activist in an old photo",
+               "EYE POPPING", "Bodybuilder has muscle removed after injecting oil for years",
+               "DRIVEN OUT", "Council demands that the old shop signs come down by spring"]
+    text = "\n\n".join(ARTICLE[:2] + teasers + ARTICLE[2:])
+    r = Cleaner().analyze(text)
+    assert r.text == "\n\n".join(ARTICLE)
+    assert sum(x.rule == "heuristic.kicker-pairs" for x in r.removed) == 6
+    # Subheadings in capitals over paragraphs of prose stay, and two pairs are not a block.
+    subheads = "\n\n".join([ARTICLE[0], "WHAT HAPPENED", ARTICLE[1], "WHAT COMES NEXT", ARTICLE[2],
+                            "THE COST"] + ARTICLE[3:])
+    assert Cleaner().clean(subheads) == subheads
+    two = "\n\n".join(ARTICLE[:2] + teasers[:4] + ARTICLE[2:])
+    assert Cleaner().clean(two) == two
