@@ -1,7 +1,8 @@
 """The cleaner: a fixed sequence of small passes over one document.
 
-    segment -> rules -> classify -> sections -> main block -> head/tail -> inside -> inline
-    -> metadata -> assemble
+    segment -> rules (+ site profile) -> inline tags -> classify -> gallery captions
+    -> main block -> sections -> tail-only rules -> head/headline/tail (+ whole-page head
+    and grids, page.py) -> inside (inside.py) -> metadata -> assemble
 
 Each pass reads and writes plain per-line state (`_State`); a cut records the rule id or
 heuristic name and a reason, so every removal can be explained.
@@ -16,8 +17,9 @@ from typing import Iterable, Iterator
 
 from . import heuristics as H
 from .context import HEURISTICS, ContextPasses, _State
-from .document import Document, Line, phrase_key
+from .document import Document, Line
 from .language import detect
+from .inside import InsidePasses
 from .page import PagePasses
 from .result import Removal, Result
 from .rules import MAX_RULE_LINE, Rule, RulePack, RuleSet, builtin_packs, compiled, load_pack
@@ -25,34 +27,6 @@ from .sites import as_profiles
 
 
 # A dateline at the start of the first paragraph: 'BEIJING —', 'DES MOINES, Iowa —'.
-# A second copy of the article: at least this many paragraphs repeated in order.
-_COPY_LINES = 5
-_MAX_COPIES = 3
-# A caption repeated this many times in a row is a gallery's; prose must remain beside it.
-_GALLERY_COPIES = 3
-_GALLERY_REST = 3
-# Teasers set as kicker over headline: this many pairs in a row make a block of them.
-_KICKER_PAIRS = 3
-# A caption shortened for a slide: forty characters or more, then '...' or '…' and at most
-# one word (the 'more' button that opens the full caption).
-_TRUNCATED = re.compile(r"(.{40,}?)\s?(?:\.\.\.|…)\s?\w{0,8}")
-
-
-def _same_caption(a: str, b: str) -> bool:
-    """Are a and b the same caption: equal, or one of them the other cut short?"""
-    if a == b:
-        return True
-    for short, full in ((a, b), (b, a)):
-        # A cut-short caption ends with its ellipsis and at most a short word ('more'):
-        # only then is the expression tried (it would scan the whole line).
-        tail = short[-13:]
-        if "..." not in tail and "…" not in tail:
-            continue
-        m = _TRUNCATED.fullmatch(short)
-        if m is not None and full.startswith(m.group(1)):
-            return True
-    return False
-
 _DATELINE = re.compile(
     r"^(?P<dateline>(?-i:[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’ -]{1,30}[A-ZÀ-ÖØ-Þ.])(?:,\s[\w.'’ ]{2,30}?)?)"
     r"(?:\s\([^)]{1,30}\))?\s?[—–-]{1,2}\s")
@@ -93,7 +67,7 @@ def _selected(rules: Iterable[Rule], disable: set[str]) -> list[Rule]:
     return [r for r in rules if r.id not in disable and r.category not in disable and r.pack not in disable]
 
 
-class Cleaner(ContextPasses, PagePasses):
+class Cleaner(ContextPasses, PagePasses, InsidePasses):
     """Cleans scraped news text. Build once and reuse: rules are compiled in the constructor.
     A Cleaner is immutable after construction, so it is safe to share between threads, and
     it pickles with its rules (for process pools, Spark and Dask workers).
@@ -268,170 +242,6 @@ class Cleaner(ContextPasses, PagePasses):
                 f = features(line if cuts is None else _without(line, cuts))
                 f.kind = classify(f)
                 feats[i] = f
-
-    def _live(self, st: _State) -> list[int]:
-        return [i for i, f in enumerate(st.feats) if f is not None and st.cut[i] is None]
-
-    def _inside(self, st: _State, block) -> None:
-        lines, feats, cut = st.doc.lines, st.feats, st.cut
-        live = self._live(st)
-        if "heuristic.link-only" not in self._heuristic_off:
-            for i in live:
-                if feats[i].kind == H.JUNK:
-                    cut[i] = ("heuristic.link-only", HEURISTICS["heuristic.link-only"])
-        if "heuristic.repeated" not in self._heuristic_off:
-            # A short line that recurs, each time standing alone between paragraphs of prose,
-            # is a label (an ad slot, a promo); a recurring heading over a list is structure.
-            seen: dict[str, list[int]] = {}
-            live = self._live(st)
-            for pos, i in enumerate(live):
-                f = feats[i]
-                if f.kind in (H.SHORT, H.HEADING) and f.words <= 3 and not f.list_item \
-                        and not lines[i].clean.endswith((":", "?")):
-                    seen.setdefault(phrase_key(lines[i].clean), []).append(pos)
-            for key, where in seen.items():
-                if len(where) >= 2 and key and all(self._between_prose(st, live, pos) for pos in where):
-                    for pos in where:
-                        cut[live[pos]] = ("heuristic.repeated", HEURISTICS["heuristic.repeated"])
-        if "heuristic.duplicate-copy" not in self._heuristic_off:
-            self._duplicate_copy(st)
-        if "heuristic.kicker-pairs" not in self._heuristic_off:
-            self._kicker_pairs(st)
-        if "heuristic.teaser-list" not in self._heuristic_off:
-            run: list[int] = []
-            for i in self._live(st) + [len(lines)]:
-                f = feats[i] if i < len(lines) else None
-                if f is not None and self._teaser(f) and (not run or self._adjacent(st, run[-1], i)):
-                    run.append(i)
-                    continue
-                if len(run) >= 3:
-                    for k in run:
-                        cut[k] = ("heuristic.teaser-list", HEURISTICS["heuristic.teaser-list"])
-                run = [i] if f is not None and self._teaser(f) else []
-
-    def _kicker_pairs(self, st: _State) -> None:
-        """Cut a block of teasers for other stories set as kicker and headline: a short line
-        in capitals ('TIME TRAVELLER') over a headline that does not end as a sentence does,
-        at least _KICKER_PAIRS such pairs in a row (only blank or cut lines between them).
-        Tabloid pages put such blocks in the middle of the article; the article's own
-        subheadings in capitals stand over paragraphs of prose, which end as sentences."""
-        lines, feats, cut = st.doc.lines, st.feats, st.cut
-        live = self._live(st)
-
-        def kicker(i: int) -> bool:
-            f, text = feats[i], lines[i].clean
-            return (f.words <= 5 and f.letters and not f.list_item and not f.terminal
-                    and not text.endswith(":") and text.upper() == text)
-
-        def headline(i: int) -> bool:
-            f, text = feats[i], lines[i].clean
-            return (4 <= f.words <= 25 and not f.terminal and not f.list_item
-                    and not text.endswith(":") and text.upper() != text)
-
-        pos = 0
-        while pos < len(live) - 1:
-            start = pos
-            while pos < len(live) - 1 and kicker(live[pos]) and headline(live[pos + 1]):
-                pos += 2
-            if (pos - start) // 2 >= _KICKER_PAIRS:
-                for k in live[start:pos]:
-                    cut[k] = ("heuristic.kicker-pairs", HEURISTICS["heuristic.kicker-pairs"])
-            if pos == start:
-                pos += 1
-
-    def _gallery_repeat(self, st: _State) -> None:
-        """Cut every copy of a line that a page repeats word for word, three times or more in
-        a row (only blank lines and lines that rules cut, such as photo credits, between the
-        copies): a photo gallery's slides, each with the same caption (the short form of a
-        caption, cut at '...' before a 'more' button, counts as a copy of the full one). An article does not
-        say one thing three times over; an extractor's copy of the text comes once more, not
-        twice (see _duplicate_copy, which keeps the first copy). Table rows and list items
-        are left alone, and so is a document whose prose would be mostly gone."""
-        lines, feats, cut = st.doc.lines, st.feats, st.cut
-        live = self._live(st)
-        # Copies are equal lines, or lines cut short at an ellipsis: without either in the
-        # document there is nothing to look for.
-        cleans = [lines[i].clean for i in live]
-        if len(set(cleans)) == len(cleans):
-            joined = "\n".join(cleans)
-            if "..." not in joined and "…" not in joined:
-                return
-        runs: list[list[int]] = []
-        run: list[int] = []
-        for i in live:
-            f = feats[i]
-            if run and _same_caption(lines[i].clean, lines[run[0]].clean):
-                run.append(i)
-                continue
-            if len(run) >= _GALLERY_COPIES:
-                runs.append(run)
-            ok = f.words >= 5 and not f.list_item and f.kind != H.JUNK and not lines[i].text.lstrip().startswith("|")
-            run = [i] if ok else []
-        if len(run) >= _GALLERY_COPIES:
-            runs.append(run)
-        if not runs:
-            return
-        gone = {i for r in runs for i in r}
-        rest = sum(1 for i in live if i not in gone and feats[i].kind == H.GOOD)
-        if rest < _GALLERY_REST:
-            return
-        for i in gone:
-            cut[i] = ("heuristic.gallery-repeat", HEURISTICS["heuristic.gallery-repeat"])
-
-    def _duplicate_copy(self, st: _State) -> None:
-        """Cut a second (or third) copy of the article: some extractors return the text twice
-        (the page's body and a copy of it kept in its markup). The evidence is a run of at
-        least _COPY_LINES paragraphs of prose repeated word for word and in order, holding at
-        least half of the document's prose; a sentence that recurs alone, a repeated list or
-        a pull quote is not that. Every cut line keeps its first copy, so no text is lost."""
-        lines, feats, cut = st.doc.lines, st.feats, st.cut
-        prose = [i for i in self._live(st) if feats[i].kind in (H.GOOD, H.NEAR) and feats[i].words >= 8]
-        if len(prose) < 2 * _COPY_LINES:
-            return
-        texts = [lines[i].clean for i in prose]
-        where: dict[str, list[int]] = {}
-        for p, t in enumerate(texts):
-            where.setdefault(t, []).append(p)
-        if len(texts) - len(where) < _COPY_LINES:
-            return  # fewer repeated paragraphs than a copy holds
-        seen: set[str] = set()
-        total = sum(feats[i].words for i, t in zip(prose, texts) if not (t in seen or seen.add(t)))
-        p = 0
-        while p < len(texts):
-            best = 0
-            # Two or three copies are an extractor's doing; a paragraph that recurs more
-            # often belongs to a text built of repeats (a template, refrains), left alone.
-            if len(where[texts[p]]) <= _MAX_COPIES:
-                for q in where[texts[p]]:
-                    if q >= p:
-                        break
-                    n = 0
-                    while p + n < len(texts) and q + n < p and texts[q + n] == texts[p + n]:
-                        n += 1
-                    best = max(best, n)
-            if best >= _COPY_LINES and 2 * sum(feats[prose[k]].words for k in range(p, p + best)) >= total:
-                for k in range(p, p + best):
-                    cut[prose[k]] = ("heuristic.duplicate-copy", HEURISTICS["heuristic.duplicate-copy"])
-            # A part of a run that falls short holds fewer words still: skip the whole run.
-            p += max(best, 1)
-
-    @staticmethod
-    def _between_prose(st: _State, live: list[int], pos: int) -> bool:
-        """Are the kept lines on both sides of live[pos] prose (or the document's edge)?"""
-        for other in (pos - 1, pos + 1):
-            if 0 <= other < len(live) and st.feats[live[other]].kind not in (H.GOOD, H.NEAR):
-                return False
-        return True
-
-    @staticmethod
-    def _teaser(f: H.Features) -> bool:
-        """A headline-like line that is mostly a link: one item of a list of other stories."""
-        return f.kind in (H.HEADING, H.SHORT, H.NEAR) and f.link_share >= 0.5
-
-    @staticmethod
-    def _adjacent(st: _State, a: int, b: int) -> bool:
-        """No kept non-blank line between a and b."""
-        return all(st.doc.lines[k].blank or st.cut[k] is not None for k in range(a + 1, b))
 
     def _inline(self, st: _State) -> None:
         rs = st.rules
