@@ -29,6 +29,8 @@ HEURISTICS = {
     "heuristic.kicker-pairs": "Three or more teasers in a row, each a short line in capitals over a headline that is not a sentence: a block of links to other stories.",
     "heuristic.gallery-repeat": "A line repeated word for word three times or more in a row (a photo gallery's "
                                 "caption on each slide): every copy goes.",
+    "heuristic.keyword-line": "After the article, a line of search keywords or tags: short comma-separated items "
+                              "repeating the same words.",
     "heuristic.duplicate-copy": "A second copy of the article's text: a run of paragraphs repeated in order, "
                                 "holding most of the prose; the first copy stays.",
 }

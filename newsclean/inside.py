@@ -43,6 +43,32 @@ def _same_caption(a: str, b: str) -> bool:
     return False
 
 
+# A line of search keywords: this many comma-separated items at least, of at most this
+# many words each, most of them sharing a word with another item.
+_KEYWORD_ITEMS = 4
+_KEYWORD_ITEM_WORDS = 6
+_KEYWORD_SHARED = 0.75
+
+
+def keyword_line(clean: str) -> bool:
+    """Is this a line of search keywords or tags ('stock car 2018, stock car brasil, stock
+    car cascavel, ...'): short comma-separated items that repeat the same words? A list of
+    places or names ('Paris, Lyon, Nice, Lille') shares no word between its items; a list
+    a sentence introduces has its colon."""
+    # A colon introduces a list in a sentence ('The winners: best actor, best film, ...').
+    if clean.count(",") < _KEYWORD_ITEMS - 1 or ":" in clean:
+        return False
+    items = [item.split() for item in clean.casefold().split(",")]
+    if len(items) < _KEYWORD_ITEMS or any(not 1 <= len(words) <= _KEYWORD_ITEM_WORDS for words in items):
+        return False
+    seen: dict[str, int] = {}
+    for words in items:
+        for w in {w for w in words if len(w) >= 3 and w.isalpha()}:
+            seen[w] = seen.get(w, 0) + 1
+    sharing = sum(1 for words in items if any(seen.get(w, 0) >= 2 for w in words))
+    return sharing >= _KEYWORD_SHARED * len(items)
+
+
 class InsidePasses:
     """Passes over the text between head and tail (mixed into Cleaner)."""
 
@@ -58,6 +84,15 @@ class InsidePasses:
             for i in live:
                 if feats[i].kind == H.JUNK:
                     cut[i] = ("heuristic.link-only", HEURISTICS["heuristic.link-only"])
+        if "heuristic.keyword-line" not in self._heuristic_off:
+            # Walking back from the end, up to the last paragraph of prose that is not one.
+            for i in reversed(live):
+                if cut[i] is not None:
+                    continue
+                if not feats[i].terminal and keyword_line(lines[i].clean):
+                    cut[i] = ("heuristic.keyword-line", HEURISTICS["heuristic.keyword-line"])
+                elif feats[i].kind in (H.GOOD, H.NEAR):
+                    break
         if "heuristic.repeated" not in self._heuristic_off:
             # A short line that recurs, each time standing alone between paragraphs of prose,
             # is a label (an ad slot, a promo); a recurring heading over a list is structure.

@@ -303,3 +303,28 @@ def test_a_block_of_kicker_and_headline_teasers_goes():
     assert Cleaner().clean(subheads) == subheads
     two = "\n\n".join(ARTICLE[:2] + teasers[:4] + ARTICLE[2:])
     assert Cleaner().clean(two) == two
+
+
+def test_keyword_line_after_the_article_goes():
+    """A line of search keywords at the end of a post: short comma-separated items that
+    repeat the same words (no 'Tags:' label to name it)."""
+    from newsclean.inside import keyword_line
+    assert keyword_line("stock car 2018, stock car brasil, stock car cascavel, stock car santa cruz do sul")
+    assert keyword_line("climate change, climate policy, carbon tax, climate finance")
+    assert not keyword_line("Paris, Lyon, Marseille, Nice, Lille")  # items share no word
+    assert not keyword_line("The winners: best actor, best actress, best director, best film")
+    assert not keyword_line("red wine, white wine, rosé wine")  # three items only
+    paragraphs = [
+        "The city council approved the new budget on Tuesday after a long and heated debate.",
+        "The mayor said the plan would take effect next month and cut waiting times at clinics.",
+        "Opposition members said the plan did too little for the outer districts of the city.",
+    ]
+    keywords = "city budget 2024, city budget vote, city council budget, budget debate"
+    out = newsclean.clean("\n\n".join(paragraphs + [keywords]))
+    assert out == "\n\n".join(paragraphs)
+    cut = [r for r in newsclean.analyze("\n\n".join(paragraphs + [keywords])).removed]
+    assert [r.rule for r in cut] == ["heuristic.keyword-line"]
+    # Followed by more of the article, the same line is not at the end: it stays.
+    inside = "\n\n".join(paragraphs[:2] + [keywords] + paragraphs[2:])
+    assert keywords in newsclean.clean(inside)
+    assert keywords in newsclean.Cleaner(disable=["heuristic.keyword-line"]).clean("\n\n".join(paragraphs + [keywords]))
