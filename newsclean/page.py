@@ -12,6 +12,8 @@ from . import heuristics as H
 
 # A line of more words than this is not a menu item or a teaser's headline.
 MAX_HEAD_LIST_WORDS = 40
+# Fewer lines than this to cut are not a page's menus and lists.
+MIN_HEAD_LIST_ITEMS = 4
 
 
 class PagePasses:
@@ -52,7 +54,13 @@ class PagePasses:
             return sum(st.feats[i].chars for i in range(lo, hi)
                        if st.feats[i] is not None and st.cut[i] is None and st.feats[i].kind == H.GOOD)
 
-        return (start, end) if prose(0, end) < prose(first, last + 1) else (0, 0)
+        if prose(0, end) >= prose(first, last + 1):
+            return 0, 0
+        # Menus and story lists are many lines: a headline and a line or two above a stray
+        # chrome line (a copyright line under the first paragraph) are the article's.
+        items = sum(1 for i in range(start + 1, end)
+                    if i != title and st.cut[i] is None and not st.doc.lines[i].blank and self._page_head_line(st, i))
+        return (start, end) if items >= MIN_HEAD_LIST_ITEMS else (0, 0)
 
     def _page_head_line(self, st, i: int) -> bool:
         """Is line i (above the page head's end) an item of its menus or lists: a line that

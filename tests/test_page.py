@@ -116,3 +116,25 @@ def test_one_paragraph_sections_under_a_newsletter_box_with_prose_after_stay():
     out = Cleaner(keep_title=False).clean(text)
     assert all(p in out for p in [*ARTICLE, *sections, *more])
     assert "Subscribe to our newsletter" not in out
+
+
+def test_a_stray_chrome_line_under_the_first_paragraph_is_not_a_page_head():
+    """A page's head is menus and story lists, many lines; a headline and a live blog's
+    first timestamp above one chrome line (a copyright line under the first paragraph)
+    are the article's own."""
+    article = [
+        "Election night live: Harlan wins governor's race as Senate contest stays close",
+        "Here's the latest from election night across the state. Results are unofficial until certified.",
+        "1:35 a.m.",
+        "Harlan declares victory in governor's race",
+        "Former Attorney General Ruth Harlan has won the race for governor, defeating state Sen. Colin "
+        "Drayton, according to unofficial results with 94% of the expected vote counted.",
+        "\"Tonight the voters chose a government that works for them,\" Harlan told supporters at a "
+        "downtown hotel ballroom. Drayton has not conceded.",
+        "12:50 a.m.",
+        "Senate race narrows as mail ballots come in",
+        "The gap in the Senate race has shrunk to fewer than 9,000 votes as larger counties report "
+        "mail-in ballots, and officials said counting would resume on Wednesday morning.",
+    ]
+    document = "\n\n".join(article[:3] + ["(c) 2020 Example Ltd"] + article[3:])
+    assert Cleaner().clean(document) == "\n\n".join(article)
