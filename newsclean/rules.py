@@ -798,14 +798,16 @@ class RuleSet:
         # Inline rules are tried only when their window holds what they require (if they all
         # name something); an ungated inline rule means every paragraph is tried.
         self._start_needs = _needs_re(_needs(start_patterns))
-        self._end_own = [re.compile(f"(?:{r.pattern})\\s*\\Z", re.IGNORECASE) for r in self.end_rules]
         # Each end rule is searched for only in windows that hold what it requires: a search
         # for a pattern anchored at the end tries every position of the window, so one
         # costly rule (an embed's links) must not run on every paragraph that has a '/'.
         # Needs are looked for as substrings; needs with letters in the case-folded window.
-        self._end_rule_needs = [tuple(sorted({n.casefold() for n in r.requires})) for r in self.end_rules]
-        self._end_needs_cased = [any(n.upper() != n.lower() for n in needs) for needs in self._end_rule_needs]
-        self._all_end = tuple(range(len(self.end_rules)))
+        # (rule, its pattern anchored at the end, its needs, whether they have letters)
+        self._end = []
+        for r in self.end_rules:
+            needs = tuple(sorted({n.casefold() for n in r.requires}))
+            self._end.append((r, re.compile(f"(?:{r.pattern})\\s*\\Z", re.IGNORECASE), needs,
+                              any(n.upper() != n.lower() for n in needs)))
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -850,27 +852,23 @@ class RuleSet:
         window = text[offset:]
         low = None
         best: re.Match | None = None
-        best_idx = -1
-        for idx in self._all_end:
-            needs = self._end_rule_needs[idx]
+        best_rule = None
+        for rule, anchored, needs, cased in self._end:
             if needs:
-                if self._end_needs_cased[idx]:
-                    if low is None:
-                        low = window.casefold()
-                    seen = low
-                else:
-                    seen = window  # '/', '(': no letter case to fold
-                for n in needs:
+                if cased and low is None:
+                    low = window.casefold()
+                seen = low if cased else window  # '/', '(': no letter case to fold
+                for n in needs:  # a loop, not any(): this runs for every paragraph
                     if n in seen:
                         break
                 else:
                     continue
-            own = self._end_own[idx].search(window)
+            own = anchored.search(window)
             if own is not None and (best is None or own.start() < best.start()):
-                best, best_idx = own, idx
+                best, best_rule = own, rule
         if best is None:
             return None
-        found = _inline_match(self.end_rules[best_idx], best)
+        found = _inline_match(best_rule, best)
         return Match(found.rule, found.start + offset, found.end + offset, found.groups)
 
 

@@ -38,14 +38,18 @@ def test_uncaptured_keeps_escapes_classes_and_lookarounds():
     assert _uncaptured(r"(a)\((?P<wire>b)[(]x[]()](?=c)(?!d)(?<=e)") == r"(?:a)\((?:b)[(]x[]()](?=c)(?!d)(?<=e)"
 
 
+def _matched(rule) -> list[str]:
+    """The examples and counterexamples of every pack that this rule matches."""
+    return [s for s in SAMPLES if rule.compiled.fullmatch(s)]
+
+
 def test_first_chars_cover_every_sample_that_matches():
     for rule in PATTERN_RULES:
         chars = _first_chars(rule.pattern)
         if chars is None:
             continue
-        for s in SAMPLES:
-            if rule.compiled.fullmatch(s):
-                assert _key(s[0]) in chars, (rule.id, s)
+        for s in _matched(rule):
+            assert _key(s[0]) in chars, (rule.id, s)
 
 
 @given(st.sampled_from([r for r in PATTERN_RULES if _first_chars(r.pattern) is not None]),
@@ -119,10 +123,9 @@ def test_derived_requirements_hold_for_every_example():
         needs = _required(rule.pattern)
         if needs is None:
             continue
-        for s in SAMPLES:
-            if rule.compiled.fullmatch(s):
-                checked += 1
-                assert any(n in clean_form(s).casefold() for n in needs), (rule.id, s, needs)
+        for s in _matched(rule):
+            checked += 1
+            assert any(n in clean_form(s).casefold() for n in needs), (rule.id, s, needs)
     assert checked > 100
 
 
