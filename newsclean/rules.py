@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 import re._constants as _sre_c
 import re._parser as _sre
 import threading
@@ -46,11 +46,14 @@ MAX_RULE_LINE = 400
 _WORD = re.compile(r"\w+")
 _GATE_WORD = re.compile(r"\w[\w'’-]*")
 _NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_GATE_STRIP = "\"'“”‘’«»()[]{}.,;:!?¡¿…*_،؛؟，。！？：；、（）「」『』《》"
+_GATE_STRIP = "\"'“”‘’«»()[]{}.,;:!?¡¿…*_/،؛؟，。！？：；、（）「」『』《》"
 # Gate words are looked up among a document's words split at spaces and at these characters.
 _GATE_SPLIT = re.compile("[" + re.escape(_GATE_STRIP) + "]")
+_GATE_BOUNDARY = frozenset(_GATE_STRIP)
 _GATE_PREFIX = 3  # gate strings are grouped by this many first characters
 _GATE_BLOCK = 512  # lines whose gates are looked up together
+# Line lengths (of the clean form) that split a block's lines into tiers for gate lookup.
+_GATE_TIERS = (120, 260)
 # Line lengths at which the set of patterns that may match changes (upper bounds).
 _LENGTH_BUCKETS = (40, 80, 120, 160, 240, MAX_RULE_LINE)
 # Inline rules look at this many characters at the start or the end of a paragraph.
@@ -650,8 +653,11 @@ class _LineMatcher:
         groups: dict[str, list[str]] = {}
         for need in self.gated_strings:
             groups.setdefault(need[:_GATE_PREFIX], []).append(need)
+        # The length tier of the lines a need's rules may match (see _GATE_TIERS).
+        self._gate_tier = {need: bisect_left(_GATE_TIERS, most) for need, most in self._gate_limit.items()}
         self._gate_string_groups = tuple(
-            (opening, tuple((n, self.gated_strings[n]) for n in sorted(members)))
+            (opening, max(self._gate_tier[n] for n in members),
+             tuple((n, self.gated_strings[n]) for n in sorted(members)))
             for opening, members in sorted(groups.items()))
         self.max_gated_line = max((r.max_chars or MAX_RULE_LINE for rs in self.gated_words.values() for r in rs),
                                   default=0)
@@ -736,40 +742,61 @@ class _LineMatcher:
         """Try the gated rules on a block of lines (pending: their indices and case-folded
         forms). The gate words in the block: punctuation becomes space, the text is split in
         C, and the words are looked up in the set of gate words."""
-        keys = [key for _, key in pending]
+        # The lines in order of length tier, so that a need whose rules only match short
+        # lines is searched for in the short lines' text alone (most of a text is in long
+        # paragraphs).
+        tiers: tuple[list, ...] = tuple([] for _ in range(len(_GATE_TIERS) + 1))
+        for entry in pending:
+            n = len(cleans[entry[0]])
+            tiers[0 if n <= _GATE_TIERS[0] else 1 if n <= _GATE_TIERS[1] else 2].append(entry)
+        ordered = tiers[0] + tiers[1] + tiers[2]
+        keys = [key for _, key in ordered]
         joined = "\n".join(keys)
-        words = self._gate_words.intersection(_GATE_SPLIT.sub(" ", joined).split())
-        limit = self._gate_limit
-        needs = [(w, self.gated_words[w], limit[w]) for w in words]
-        for opening, members in self._gate_string_groups:
-            if len(members) == 1:
-                if members[0][0] in joined:
-                    needs.append((members[0][0], members[0][1], limit[members[0][0]]))
-            elif opening in joined:
-                needs += [(t, rules, limit[t]) for t, rules in members if t in joined]
-        if not needs:
-            return
-        # Where each line starts in `joined`; a need is found by searching `joined`, and each
-        # line that holds it gets the need's rules as candidates (a need found as a substring
-        # is enough to try: trying is cheap next to splitting every line into words again).
+        # Where each line starts in `joined`, and where each tier's text ends.
         starts = [0]
         for key in keys:
             starts.append(starts[-1] + len(key) + 1)
+        ends = (starts[len(tiers[0])], starts[len(tiers[0]) + len(tiers[1])], len(joined))
+        find = joined.find
+        words = self._gate_words.intersection(_GATE_SPLIT.sub(" ", joined).split())
+        gated_words, limit, tier_of = self.gated_words, self._gate_limit, self._gate_tier
+        # (need, its rules, the longest line they may match, whether it is a whole word)
+        needs = [(w, gated_words[w], limit[w], True) for w in words]
+        for opening, group_tier, members in self._gate_string_groups:
+            if len(members) > 1 and find(opening, 0, ends[group_tier]) == -1:
+                continue
+            for need, rules in members:
+                if find(need, 0, ends[tier_of[need]]) != -1:
+                    needs.append((need, rules, limit[need], False))
+        if not needs:
+            return
+        # A need is found by searching `joined`, and each line that holds it gets the need's
+        # rules as candidates. A gate word counts only where it stands as a word: 'go' is a
+        # gate, 'government' does not hold it.
         # Each need's rules are listed in pack order; a line with one need tries them as they
         # are, a line with several tries their union in pack order (the result must not
         # depend on which need was found first).
         candidates: dict[int, list[list[Rule]]] = {}
-        find = joined.find
-        for need, rules, most in needs:
-            pos = find(need)
+        bound = _GATE_BOUNDARY
+        size_all = len(joined)
+        for need, rules, most, word in needs:
+            stop = ends[tier_of[need]]
+            pos = find(need, 0, stop)
+            size = len(need)
             while pos != -1:
+                if word:
+                    after = pos + size
+                    if not ((pos == 0 or joined[pos - 1] in bound or joined[pos - 1].isspace())
+                            and (after == size_all or joined[after] in bound or joined[after].isspace())):
+                        pos = find(need, pos + 1, stop)
+                        continue
                 k = bisect_right(starts, pos) - 1
-                if len(cleans[pending[k][0]]) <= most:
+                if len(cleans[ordered[k][0]]) <= most:
                     candidates.setdefault(k, []).append(rules)
-                pos = find(need, starts[k + 1])
+                pos = find(need, starts[k + 1], stop)
         order = self._order
         for k, lists in candidates.items():
-            i = pending[k][0]
+            i = ordered[k][0]
             clean = cleans[i]
             n = len(clean)
             if len(lists) == 1:

@@ -137,7 +137,24 @@ def test_gate_words_are_found_behind_brackets_and_punctuation():
     rule = Rule(id="cta.test-gate", description="test", pattern=r".*", requires=("subscribe",),
                 compiled=re.compile(r".*", re.IGNORECASE))
     ruleset = RuleSet([rule])
-    glued = ["[Subscribe][3]", "_subscribe_now", "«Subscribe»,", "(subscribe)", "l'subscribe", "Subscribe"]
+    glued = ["[Subscribe][3]", "_subscribe_now", "«Subscribe»,", "(subscribe)", "l'subscribe", "Subscribe",
+             "subscribe/weekly"]
     for line in glued:
         assert ruleset.match_lines(["Nothing to see here", clean_form(line)]) == [None, rule], line
     assert ruleset.match_lines(["subscriber", "unsubscribed today", "Nothing here"]) == [None, None, None]
+    # The word elsewhere in the document does not make a line that only holds it inside
+    # another word a candidate: whether a line is tried depends on that line alone.
+    assert ruleset.match_lines(["Subscribe", "subscriber", "unsubscribed today"]) == [rule, None, None]
+
+
+def test_gate_strings_are_found_in_lines_of_every_length_tier():
+    """Gate lookup searches a need only in the lines as long as its rules may match: a need
+    is found in a short line, and in a long one when its rule allows long lines."""
+    from newsclean.rules import Rule
+    short = Rule(id="cta.test-short", description="test", pattern=r".*", requires=("©",), max_chars=100,
+                 compiled=re.compile(r".*", re.IGNORECASE))
+    long = Rule(id="cta.test-long", description="test", pattern=r".*", requires=("®",), max_chars=400,
+                compiled=re.compile(r".*", re.IGNORECASE))
+    ruleset = RuleSet([short, long])
+    lines = ["© short", "© " + "x" * 150, "® " + "y" * 300, "® short", "plain " * 20]
+    assert ruleset.match_lines(lines) == [short, None, long, long, None]
