@@ -49,7 +49,6 @@ _NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\
 _GATE_STRIP = "\"'“”‘’«»()[]{}.,;:!?¡¿…*_/،؛؟，。！？：；、（）「」『』《》"
 # Gate words are looked up among a document's words split at spaces and at these characters.
 _GATE_SPLIT = re.compile("[" + re.escape(_GATE_STRIP) + "]")
-_GATE_BOUNDARY = frozenset(_GATE_STRIP)
 _GATE_PREFIX = 3  # gate strings are grouped by this many first characters
 _GATE_BLOCK = 512  # lines whose gates are looked up together
 # Line lengths (of the clean form) that split a block's lines into tiers for gate lookup.
@@ -740,8 +739,7 @@ class _LineMatcher:
 
     def _match_gated(self, cleans: list[str], pending: list[tuple[int, str]], found: list) -> None:
         """Try the gated rules on a block of lines (pending: their indices and case-folded
-        forms). The gate words in the block: punctuation becomes space, the text is split in
-        C, and the words are looked up in the set of gate words."""
+        forms) whose gate words or strings each line holds."""
         # The lines in order of length tier, so that a need whose rules only match short
         # lines is searched for in the short lines' text alone (most of a text is in long
         # paragraphs).
@@ -758,42 +756,38 @@ class _LineMatcher:
             starts.append(starts[-1] + len(key) + 1)
         ends = (starts[len(tiers[0])], starts[len(tiers[0]) + len(tiers[1])], len(joined))
         find = joined.find
-        words = self._gate_words.intersection(_GATE_SPLIT.sub(" ", joined).split())
         gated_words, limit, tier_of = self.gated_words, self._gate_limit, self._gate_tier
-        # (need, its rules, the longest line they may match, whether it is a whole word)
-        needs = [(w, gated_words[w], limit[w], True) for w in words]
-        for opening, group_tier, members in self._gate_string_groups:
-            if len(members) > 1 and find(opening, 0, ends[group_tier]) == -1:
-                continue
-            for need, rules in members:
-                if find(need, 0, ends[tier_of[need]]) != -1:
-                    needs.append((need, rules, limit[need], False))
-        if not needs:
-            return
-        # A need is found by searching `joined`, and each line that holds it gets the need's
-        # rules as candidates. A gate word counts only where it stands as a word: 'go' is a
-        # gate, 'government' does not hold it.
         # Each need's rules are listed in pack order; a line with one need tries them as they
         # are, a line with several tries their union in pack order (the result must not
         # depend on which need was found first).
         candidates: dict[int, list[list[Rule]]] = {}
-        bound = _GATE_BOUNDARY
-        size_all = len(joined)
-        for need, rules, most, word in needs:
-            stop = ends[tier_of[need]]
-            pos = find(need, 0, stop)
-            size = len(need)
-            while pos != -1:
-                if word:
-                    after = pos + size
-                    if not ((pos == 0 or joined[pos - 1] in bound or joined[pos - 1].isspace())
-                            and (after == size_all or joined[after] in bound or joined[after].isspace())):
-                        pos = find(need, pos + 1, stop)
-                        continue
-                k = bisect_right(starts, pos) - 1
-                if len(cleans[ordered[k][0]]) <= most:
-                    candidates.setdefault(k, []).append(rules)
-                pos = find(need, starts[k + 1], stop)
+        # Gate words: each line's words (split at spaces and punctuation, in C) looked up in
+        # the set of gate words. 'go' is a gate, 'government' does not hold it.
+        split_lines = _GATE_SPLIT.sub(" ", joined).split("\n")
+        if len(split_lines) != len(keys):  # a key with a newline of its own: split each
+            split_lines = [_GATE_SPLIT.sub(" ", key) for key in keys]
+        lookup = self._gate_words.intersection
+        for k, text in enumerate(split_lines):
+            words = lookup(text.split())
+            if words:
+                n = len(cleans[ordered[k][0]])
+                lists = [gated_words[w] for w in words if n <= limit[w]]
+                if lists:
+                    candidates[k] = lists
+        # Gate strings: searched for in the text of the lines their rules may match; each
+        # line that holds one gets its rules as candidates.
+        for opening, group_tier, members in self._gate_string_groups:
+            if len(members) > 1 and find(opening, 0, ends[group_tier]) == -1:
+                continue
+            for need, rules in members:
+                stop = ends[tier_of[need]]
+                pos = find(need, 0, stop)
+                most = limit[need]
+                while pos != -1:
+                    k = bisect_right(starts, pos) - 1
+                    if len(cleans[ordered[k][0]]) <= most:
+                        candidates.setdefault(k, []).append(rules)
+                    pos = find(need, starts[k + 1], stop)
         order = self._order
         for k, lists in candidates.items():
             i = ordered[k][0]
