@@ -49,7 +49,6 @@ _NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\
 _GATE_STRIP = "\"'“”‘’«»()[]{}.,;:!?¡¿…*_/،؛؟，。！？：；、（）「」『』《》"
 # Gate words are looked up among a document's words split at spaces and at these characters.
 _GATE_SPLIT = re.compile("[" + re.escape(_GATE_STRIP) + "]")
-_GATE_PREFIX = 3  # gate strings are grouped by this many first characters
 _GATE_BLOCK = 512  # lines whose gates are looked up together
 # Line lengths (of the clean form) that split a block's lines into tiers for gate lookup.
 _GATE_TIERS = (120, 260)
@@ -647,17 +646,24 @@ class _LineMatcher:
         # The longest line any rule behind a need may match.
         self._gate_limit = {need: max(r.max_chars or MAX_RULE_LINE for r in gated)
                             for table in (self.gated_words, self.gated_strings) for need, gated in table.items()}
-        # Gate strings that open alike ('photo:', 'photo by', 'photos/') are looked for only
-        # when the text holds their common opening.
-        groups: dict[str, list[str]] = {}
-        for need in self.gated_strings:
-            groups.setdefault(need[:_GATE_PREFIX], []).append(need)
         # The length tier of the lines a need's rules may match (see _GATE_TIERS).
         self._gate_tier = {need: bisect_left(_GATE_TIERS, most) for need, most in self._gate_limit.items()}
-        self._gate_string_groups = tuple(
-            (opening, max(self._gate_tier[n] for n in members),
-             tuple((n, self.gated_strings[n]) for n in sorted(members)))
-            for opening, members in sorted(groups.items()))
+        # Gate strings that open with the same character ('photo:', 'picture by'; '.com',
+        # '.de') are searched for together: one expression finds where any of them may
+        # start, and each is checked there. A string alone is searched for as it is.
+        groups: dict[str, list[str]] = {}
+        for need in self.gated_strings:
+            groups.setdefault(need[0], []).append(need)
+        self._gate_string_groups = []
+        for first, members in sorted(groups.items()):
+            members.sort()
+            rests = sorted({m[1:] for m in members}, key=len, reverse=True)
+            finder = (re.compile(re.escape(first) + "(?:" + "|".join(map(re.escape, rests)) + ")")
+                      if len(members) > 1 else None)
+            self._gate_string_groups.append(
+                (finder, max(self._gate_tier[n] for n in members),
+                 tuple((n, self.gated_strings[n], self._gate_limit[n]) for n in members)))
+        self._gate_string_groups = tuple(self._gate_string_groups)
         self.max_gated_line = max((r.max_chars or MAX_RULE_LINE for rs in self.gated_words.values() for r in rs),
                                   default=0)
         self.max_gated_line = max([self.max_gated_line] + [r.max_chars or MAX_RULE_LINE
@@ -776,18 +782,27 @@ class _LineMatcher:
                     candidates[k] = lists
         # Gate strings: searched for in the text of the lines their rules may match; each
         # line that holds one gets its rules as candidates.
-        for opening, group_tier, members in self._gate_string_groups:
-            if len(members) > 1 and find(opening, 0, ends[group_tier]) == -1:
-                continue
-            for need, rules in members:
+        for finder, group_tier, members in self._gate_string_groups:
+            stop = ends[group_tier]
+            if finder is None:
+                need, rules, most = members[0]
                 stop = ends[tier_of[need]]
                 pos = find(need, 0, stop)
-                most = limit[need]
                 while pos != -1:
                     k = bisect_right(starts, pos) - 1
                     if len(cleans[ordered[k][0]]) <= most:
                         candidates.setdefault(k, []).append(rules)
                     pos = find(need, starts[k + 1], stop)
+                continue
+            m = finder.search(joined, 0, stop)
+            while m is not None:
+                pos = m.start()
+                k = bisect_right(starts, pos) - 1
+                n = len(cleans[ordered[k][0]])
+                for need, rules, most in members:
+                    if n <= most and joined.startswith(need, pos):
+                        candidates.setdefault(k, []).append(rules)
+                m = finder.search(joined, pos + 1, stop)
         order = self._order
         for k, lists in candidates.items():
             i = ordered[k][0]
