@@ -166,13 +166,19 @@ def group_table(rows: list[dict], part: str) -> str:
 
 
 def halves_table(rows: list[dict]) -> str:
-    out = ["| input | F1 out, tune half | F1 out, check half | difference |", "|---|---|---|---|"]
+    """F1 on the tune and check halves, and what cleaning added on each: where the inputs
+    themselves differ between the halves, the gains say whether the cleaner generalises."""
+    out = ["| input | tune: F1 in → out | check: F1 in → out | difference out | gain tune | gain check "
+           "| difference of gains |", "|---|---|---|---|---|---|---|"]
     by = {(r["set"], r["part"]): r for r in rows}
     for label in dict.fromkeys(r["set"] for r in rows):
         t, c = by.get((label, "tune")), by.get((label, "check"))
         if t and c:
-            out.append(f"| {label} | {t['after'].f1:.3f} | {c['after'].f1:.3f} | "
-                       f"{abs(t['after'].f1 - c['after'].f1):.3f} |")
+            gain_t = t["after"].f1 - t["before"].f1
+            gain_c = c["after"].f1 - c["before"].f1
+            out.append(f"| {label} | {t['before'].f1:.3f} → {t['after'].f1:.3f} | {c['before'].f1:.3f} → "
+                       f"{c['after'].f1:.3f} | {abs(t['after'].f1 - c['after'].f1):.3f} | {gain_t:+.3f} | "
+                       f"{gain_c:+.3f} | {abs(gain_t - gain_c):.3f} |")
     return "\n".join(out)
 
 
