@@ -531,15 +531,14 @@ def _requirements(items) -> list[tuple[str, ...]]:
 
 class _Alternation:
     """Rules tried together. The rules a line may match are picked by its first character
-    (plus those that may start with anything); a group of more than a few is first tried as
-    one regular expression without capturing groups, which says whether any of them
-    matches (rarely); then its rules are tried one by one, in order, to say which."""
+    (with those that may start with anything, in pack order); a group of more than a few is
+    first tried as one regular expression without capturing groups, which says whether any
+    of them matches (rarely); then its rules are tried one by one, in order, to say which."""
 
     _DIRECT = 4  # groups up to this size are tried rule by rule
 
     def __init__(self, rules: list[Rule]):
         self.rules = rules
-        self._pos = {rule.id: k for k, rule in enumerate(rules)}
         index: dict[str, list[int]] = {}
         anywhere: list[int] = []
         for k, rule in enumerate(rules):
@@ -550,10 +549,12 @@ class _Alternation:
                 for ch in chars:
                     index.setdefault(ch, []).append(k)
         self._index = {ch: tuple(ks) for ch, ks in index.items()}
-        self._anywhere = self._group(tuple(anywhere)) if anywhere else None
-        # Groups are compiled on first use: the packs of all languages start with some
-        # hundreds of different characters, and a document meets only a few.
-        self._groups: dict[tuple[int, ...], tuple] = {}
+        self._anywhere = tuple(anywhere)
+        # Groups are made on first use, per first character of a line: the packs of all
+        # languages start with some hundreds of different characters, and a document
+        # meets only a few. Characters with the same rules share one compiled group.
+        self._by_first: dict[str, tuple[re.Pattern | None, list[Rule]]] = {}
+        self._groups: dict[tuple[int, ...], tuple[re.Pattern | None, list[Rule]]] = {}
 
     def _group(self, ks: tuple[int, ...]) -> tuple[re.Pattern | None, list[Rule]]:
         chosen = [self.rules[k] for k in ks]
@@ -562,8 +563,22 @@ class _Alternation:
         body = "|".join(_uncaptured(r.pattern) for r in chosen)
         return re.compile(f"(?:{body})", re.IGNORECASE), chosen
 
-    @staticmethod
-    def _try(group, clean: str) -> Rule | None:
+    def _for_first(self, first: str) -> tuple[re.Pattern | None, list[Rule]]:
+        # A benign race: two threads may both make it, and they make the same.
+        key = "0" if first.isdecimal() else first.lower()[:1]
+        ks = tuple(sorted(set(self._index.get(key, ())) | set(self._anywhere)))
+        group = self._groups.get(ks)
+        if group is None:
+            group = self._groups[ks] = self._group(ks)
+        self._by_first[first] = group
+        return group
+
+    def fullmatch(self, clean: str) -> Rule | None:
+        """The first rule, in pack order, that matches the whole line."""
+        first = clean[:1]
+        group = self._by_first.get(first)
+        if group is None:
+            group = self._for_first(first)
         together, rules = group
         if together is not None and together.fullmatch(clean) is None:
             return None
@@ -572,21 +587,6 @@ class _Alternation:
             if (rule.max_chars is None or n <= rule.max_chars) and rule.compiled.fullmatch(clean):
                 return rule
         return None
-
-    def fullmatch(self, clean: str) -> Rule | None:
-        first = clean[:1]
-        ks = self._index.get("0" if first.isdecimal() else first.lower()[:1])
-        found = None
-        if ks is not None:
-            group = self._groups.get(ks)
-            if group is None:  # a benign race: two threads may both compile it
-                group = self._groups[ks] = self._group(ks)
-            found = self._try(group, clean)
-        if self._anywhere is not None:
-            other = self._try(self._anywhere, clean)
-            if other is not None and (found is None or self._pos[other.id] < self._pos[found.id]):
-                found = other
-        return found
 
 
 def _alternation(rules: list[Rule], wrap: str) -> tuple[re.Pattern | None, list[Rule]]:
