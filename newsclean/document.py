@@ -150,9 +150,17 @@ class Document:
         self.wrapped = is_hard_wrapped(raw_lines) if wrapped is None else wrapped
         lines: list[Line] = []
         pos = 0
+        if not self.wrapped:
+            # Each line is a unit, and its index is its line number (one int for both).
+            for i, raw in enumerate(raw_lines):
+                lines.append(Line(i, pos, raw, raw.rstrip(), i))
+                pos += len(raw) + 1
+            self.lines = lines
+            return
         prev_len = 0
         for i, raw in enumerate(raw_lines):
-            joins = (self.wrapped and lines and prev_len >= 45 and raw.strip()
+            text = raw.rstrip()
+            joins = (lines and prev_len >= 45 and text
                      and not _BLOCK_START.match(raw) and not lines[-1].blank
                      and not _NO_CONTINUATION.match(lines[-1].raw))
             if joins:
@@ -161,9 +169,8 @@ class Document:
                 unit.text = unit.raw.rstrip()
                 unit.nlines += 1
             else:
-                # Unwrapped, a unit's index is its line number: one int object for both.
-                lines.append(Line(i if i == len(lines) else len(lines), pos, raw, raw.rstrip(), i))
-            prev_len = len(raw.rstrip())
+                lines.append(Line(len(lines), pos, raw, text, i))
+            prev_len = len(text)
             pos += len(raw) + 1
         self.lines = lines
 
