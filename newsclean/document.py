@@ -90,28 +90,33 @@ def _alnum(s: str) -> int:
     return sum(1 for c in s if c.isalnum())
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Line:
-    """A unit of the document: one input line, or the lines of one hard-wrapped paragraph."""
+    """A unit of the document: one input line, or the lines of one hard-wrapped paragraph.
+
+    `blank` and `clean` are worked out when the line is made, from its text, and kept as
+    plain attributes: the passes read them over a hundred times a document, and a slot is
+    read several times faster than a property (nearly every line needs its clean form).
+    """
 
     index: int  # position of the unit in Document.lines
     start: int  # offset of its first character in the normalised text
     raw: str  # the unit's text as in the input (lines joined with "\n")
     text: str  # raw with trailing whitespace removed
-    lineno: int = 0  # 0-based number of its first input line
-    nlines: int = 1  # how many input lines it spans
-    _clean: str | None = None
+    lineno: int  # 0-based number of its first input line
+    nlines: int  # how many input lines it spans
+    blank: bool  # text is empty: raw is all space
+    clean: str  # clean_form(text)
 
-    @property
-    def blank(self) -> bool:
-        # text is raw with trailing whitespace removed: empty exactly when raw is all space.
-        return not self.text
-
-    @property
-    def clean(self) -> str:
-        if self._clean is None:
-            self._clean = clean_form(self.text)
-        return self._clean
+    def __init__(self, index: int, start: int, raw: str, text: str, lineno: int = 0, nlines: int = 1):
+        self.index = index
+        self.start = start
+        self.raw = raw
+        self.text = text
+        self.lineno = lineno
+        self.nlines = nlines
+        self.blank = not text
+        self.clean = clean_form(text) if text else ""
 
 
 # Lines that start a new block in Markdown even without a blank line before them.
@@ -172,6 +177,9 @@ class Document:
                 lines.append(Line(len(lines), pos, raw, text, i))
             prev_len = len(text)
             pos += len(raw) + 1
+        for unit in lines:
+            if unit.nlines > 1:  # its text grew as lines were joined to it
+                unit.clean = clean_form(unit.text)
         self.lines = lines
 
     @property
