@@ -38,7 +38,9 @@ def fold(s: str) -> str:
     """Map space-like characters to a space and drop invisible ones."""
     if s.isascii():
         return s.replace("\t", " ") if "\t" in s else s
-    if _ODD_RE.search(s) is None:
+    # Every space-like and invisible character is unprintable, and isprintable() scans in
+    # C about twice as fast as the regular expression does.
+    if s.isprintable() or _ODD_RE.search(s) is None:
         return s
     return _INVISIBLE_RE.sub("", _SPACE_RE.sub(" ", s))
 
@@ -62,8 +64,9 @@ def clean_form(raw: str) -> str:
     """What a line says, for regular-expression rules: folded, Markdown removed, spaces collapsed."""
     s = strip_markdown(fold(raw))
     # After fold, the only whitespace a line can hold besides ' ' is '\n' (a wrapped
-    # paragraph), '\t' and '\x1f': words are then exactly the spans between single spaces.
-    if "  " in s or "\n" in s or "\t" in s or "\x1f" in s or s[:1] == " " or s[-1:] == " ":
+    # paragraph) and '\x1f' (fold turned tabs to spaces): words are then exactly the spans
+    # between single spaces.
+    if "  " in s or "\n" in s or "\x1f" in s or s[:1] == " " or s[-1:] == " ":
         return " ".join(s.split())
     return s
 

@@ -141,3 +141,9 @@ def test_gate_words_are_found_behind_brackets_and_punctuation():
     for line in glued:
         assert ruleset.match_lines(["Nothing to see here", clean_form(line)]) == [None, rule], line
     assert ruleset.match_lines(["subscriber", "unsubscribed today", "Nothing here"]) == [None, None, None]
+
+
+def test_space_like_and_invisible_characters_are_unprintable():
+    """document.fold takes a printable line as having none of them."""
+    from newsclean.document import _INVISIBLE, _SPACE_LIKE
+    assert not any(c.isprintable() for c in _SPACE_LIKE + _INVISIBLE)
