@@ -299,18 +299,26 @@ class Cleaner(ContextPasses, PagePasses, InsidePasses):
     def _assemble(self, st: _State) -> str:
         out: list[str] = []
         gap = False
+        cut, inline = st.cut, st.inline
         for line in st.doc.lines:
-            if line.blank:
+            text = line.text
+            if not text:  # blank
                 gap = True
                 continue
-            if st.cut[line.index] is not None:
+            if cut[line.index] is not None:
                 continue
-            text = line.text
-            for m in reversed(st.inline.get(line.index, ())):
-                text = text[:m.start] + text[m.end:]
-            text = "\n".join(part.rstrip() for part in text.split("\n")).strip("\n")
-            if not text.strip():
-                continue
+            cuts = inline.get(line.index)
+            if cuts is not None:
+                for m in reversed(cuts):
+                    text = text[:m.start] + text[m.end:]
+            if "\n" in text:  # a wrapped paragraph: trim each of its lines
+                text = "\n".join(part.rstrip() for part in text.split("\n")).strip("\n")
+                if not text.strip():
+                    continue
+            elif cuts is not None:  # line.text is already right-trimmed
+                text = text.rstrip()
+                if not text:
+                    continue
             if out:
                 out.append("\n\n" if gap else "\n")
             out.append(text)

@@ -50,13 +50,14 @@ class Features:
     kind: str = SHORT
 
 
+_END_STRIP = _CLOSERS + " "
+_TERMINAL_CHARS = frozenset(_TERMINAL)  # a set: '' (the end of an empty string) is not in it
+
+
 def ends_sentence(s: str) -> bool:
-    s = s.rstrip(_CLOSERS + " ")
-    if not s:
-        return False
-    if s.endswith("...") or s.endswith("…"):
-        return False
-    return s[-1] in _TERMINAL
+    s = s.rstrip(_END_STRIP)
+    # '…' is not terminal, so only '...' needs a test of its own.
+    return s[-1:] in _TERMINAL_CHARS and not s.endswith("...")
 
 
 def features(line: Line) -> Features:

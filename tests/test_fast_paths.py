@@ -158,3 +158,9 @@ def test_gate_strings_are_found_in_lines_of_every_length_tier():
     ruleset = RuleSet([short, long])
     lines = ["© short", "© " + "x" * 150, "® " + "y" * 300, "® short", "plain " * 20]
     assert ruleset.match_lines(lines) == [short, None, long, long, None]
+
+
+def test_space_like_and_invisible_characters_are_unprintable():
+    """document.fold takes a printable line as having none of them."""
+    from newsclean.document import _INVISIBLE, _SPACE_LIKE
+    assert not any(c.isprintable() for c in _SPACE_LIKE + _INVISIBLE)
