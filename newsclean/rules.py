@@ -794,15 +794,18 @@ class _LineMatcher:
                         candidates.setdefault(k, []).append(rules)
                     pos = find(need, starts[k + 1], stop)
                 continue
+            # The first place in a line where one of them starts; each is then looked for
+            # from there to the line's end, and the search goes on from the next line.
             m = finder.search(joined, 0, stop)
             while m is not None:
                 pos = m.start()
                 k = bisect_right(starts, pos) - 1
                 n = len(cleans[ordered[k][0]])
+                line_end = starts[k + 1] - 1
                 for need, rules, most in members:
-                    if n <= most and joined.startswith(need, pos):
+                    if n <= most and find(need, pos, line_end) != -1:
                         candidates.setdefault(k, []).append(rules)
-                m = finder.search(joined, pos + 1, stop)
+                m = finder.search(joined, starts[k + 1], stop)
         order = self._order
         for k, lists in candidates.items():
             i = ordered[k][0]
