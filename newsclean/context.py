@@ -397,16 +397,23 @@ class ContextPasses:
         buttons (and over a standfirst, to the headline above it); the article's first line
         when it reads as a headline; the first title-like line after the head's chrome."""
         lines, feats = st.doc.lines, st.feats
+        shaped: dict[int, bool] = {}  # by line, the tests that do not depend on min_words
 
         def title_like(i: int, min_words: int) -> bool:
             f = feats[i]
-            return (f is not None and st.cut[i] is None and f.kind in (H.HEADING, H.NEAR, H.GOOD)
-                    and min_words <= f.words <= 20 and not f.list_item and _wordy(lines[i].clean)
-                    and not lines[i].clean.endswith(":") and (f.md_heading or not _in_list_run(lines, i)))
+            if f is None or not min_words <= f.words <= 20:
+                return False
+            ok = shaped.get(i)
+            if ok is None:  # the same lines are asked about for several lengths: judge once
+                ok = shaped[i] = (st.cut[i] is None and f.kind in (H.HEADING, H.NEAR, H.GOOD) and not f.list_item
+                                  and _wordy(lines[i].clean) and not lines[i].clean.endswith(":")
+                                  and (f.md_heading or not _in_list_run(lines, i)))
+            return ok
 
         for i in range(first):
             f = feats[i]
-            if title_like(i, 3) and f.md_heading and lines[i].text.lstrip().startswith(("# ", "## ")):
+            if f is not None and f.md_heading and lines[i].text.lstrip().startswith(("# ", "## ")) \
+                    and title_like(i, 3):
                 return i
         found = self._title_above(st, first, title_like)
         f = feats[first]
