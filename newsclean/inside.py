@@ -74,8 +74,17 @@ class InsidePasses:
 
     _heuristic_off: set
 
-    def _live(self, st: _State) -> list[int]:
-        return [i for i, f in enumerate(st.feats) if f is not None and st.cut[i] is None]
+    @staticmethod
+    def _live(st: _State) -> list[int]:
+        cut = st.cut
+        return [i for i, f in enumerate(st.feats) if f is not None and cut[i] is None]
+
+    @staticmethod
+    def _still_live(st: _State, live: list[int]) -> list[int]:
+        """`_live` again after some cuts, from an earlier list of it: passes only ever cut
+        lines, so looking at those it held is enough."""
+        cut = st.cut
+        return [i for i in live if cut[i] is None]
 
     def _inside(self, st: _State, block) -> None:
         lines, feats, cut = st.doc.lines, st.feats, st.cut
@@ -97,7 +106,7 @@ class InsidePasses:
             # A short line that recurs, each time standing alone between paragraphs of prose,
             # is a label (an ad slot, a promo); a recurring heading over a list is structure.
             seen: dict[str, list[int]] = {}
-            live = self._live(st)
+            live = self._still_live(st, live)
             for pos, i in enumerate(live):
                 f = feats[i]
                 if f.kind in (H.SHORT, H.HEADING) and f.words <= 3 and not f.list_item \
@@ -108,12 +117,12 @@ class InsidePasses:
                     for pos in where:
                         cut[live[pos]] = ("heuristic.repeated", HEURISTICS["heuristic.repeated"])
         if "heuristic.duplicate-copy" not in self._heuristic_off:
-            self._duplicate_copy(st)
+            self._duplicate_copy(st, self._still_live(st, live))
         if "heuristic.kicker-pairs" not in self._heuristic_off:
-            self._kicker_pairs(st)
+            self._kicker_pairs(st, self._still_live(st, live))
         if "heuristic.teaser-list" not in self._heuristic_off:
             run: list[int] = []
-            for i in self._live(st) + [len(lines)]:
+            for i in self._still_live(st, live) + [len(lines)]:
                 f = feats[i] if i < len(lines) else None
                 if f is not None and self._teaser(f) and (not run or self._adjacent(st, run[-1], i)):
                     run.append(i)
@@ -123,14 +132,13 @@ class InsidePasses:
                         cut[k] = ("heuristic.teaser-list", HEURISTICS["heuristic.teaser-list"])
                 run = [i] if f is not None and self._teaser(f) else []
 
-    def _kicker_pairs(self, st: _State) -> None:
+    def _kicker_pairs(self, st: _State, live: list[int]) -> None:
         """Cut a block of teasers for other stories set as kicker and headline: a short line
         in capitals ('TIME TRAVELLER') over a headline that does not end as a sentence does,
         at least _KICKER_PAIRS such pairs in a row (only blank or cut lines between them).
         Tabloid pages put such blocks in the middle of the article; the article's own
         subheadings in capitals stand over paragraphs of prose, which end as sentences."""
         lines, feats, cut = st.doc.lines, st.feats, st.cut
-        live = self._live(st)
 
         def kicker(i: int) -> bool:
             f, text = feats[i], lines[i].clean
@@ -192,14 +200,14 @@ class InsidePasses:
         for i in gone:
             cut[i] = ("heuristic.gallery-repeat", HEURISTICS["heuristic.gallery-repeat"])
 
-    def _duplicate_copy(self, st: _State) -> None:
+    def _duplicate_copy(self, st: _State, live: list[int]) -> None:
         """Cut a second (or third) copy of the article: some extractors return the text twice
         (the page's body and a copy of it kept in its markup). The evidence is a run of at
         least _COPY_LINES paragraphs of prose repeated word for word and in order, holding at
         least half of the document's prose; a sentence that recurs alone, a repeated list or
         a pull quote is not that. Every cut line keeps its first copy, so no text is lost."""
         lines, feats, cut = st.doc.lines, st.feats, st.cut
-        prose = [i for i in self._live(st) if feats[i].kind in (H.GOOD, H.NEAR) and feats[i].words >= 8]
+        prose = [i for i in live if feats[i].kind in (H.GOOD, H.NEAR) and feats[i].words >= 8]
         if len(prose) < 2 * _COPY_LINES:
             return
         texts = [lines[i].clean for i in prose]
