@@ -82,8 +82,7 @@ def _headline_shaped(clean: str) -> bool:
         return False
     if _URLISH.search(clean) or len(_LABEL_COLON.findall(clean)) >= 2:
         return False
-    cased = [c for c in clean if c.isupper() or c.islower()]
-    return not (len(cased) >= 8 and not any(c.islower() for c in cased))
+    return any(c.islower() for c in clean) or sum(1 for c in clean if c.isupper()) < 8
 
 
 def _opening(clean: str) -> str:
