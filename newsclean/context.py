@@ -9,6 +9,7 @@ the per-document `_State`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from . import heuristics as H
 from .document import Document
@@ -238,29 +239,24 @@ class ContextPasses:
         """The first evidence of chrome after the block beyond which little connected prose
         remains. Prose that continues after a share bar (a recipe's method, a second part)
         keeps the tail open; teaser summaries, one under each headline, do not."""
-        feats, n = st.feats, len(st.doc.lines)
-        live = [i for i in range(n) if feats[i] is not None and st.cut[i] is None]
-        good = {i for i in live if feats[i].kind == H.GOOD}
-        connected = [0] * (n + 1)
-        for pos in range(len(live) - 1, -1, -1):
-            i = live[pos]
-            joined = i in good and ((pos > 0 and live[pos - 1] in good) or
-                                    (pos + 1 < len(live) and live[pos + 1] in good))
-            nxt = live[pos + 1] if pos + 1 < len(live) else n
-            connected[i] = connected[nxt] + (feats[i].chars if joined else 0)
-        suffix = [0] * (n + 1)  # connected prose from line i on
-        running = 0
-        for i in range(n - 1, -1, -1):
-            if i in good or (feats[i] is not None and st.cut[i] is None):
-                running = connected[i]
-            suffix[i] = running
-        block_mass = sum(feats[i].chars for i in good if first <= i <= last)
+        feats, cut, n = st.feats, st.cut, len(st.doc.lines)
+        live = [i for i, f in enumerate(feats) if f is not None and cut[i] is None]
+        good = [feats[i].kind == H.GOOD for i in live]  # by position in live
+        block_mass = sum(feats[i].chars for i, g in zip(live, good) if g and first <= i <= last)
         limit = max(300, block_mass // 4)
+        # Connected prose: a paragraph next to another (cut and blank lines between them
+        # do not part them). Only what lies after the block is weighed.
+        connected: dict[int, int] = {}
+        for pos in range(bisect_right(live, last), len(live)):
+            if good[pos] and ((pos > 0 and good[pos - 1]) or (pos + 1 < len(live) and good[pos + 1])):
+                connected[live[pos]] = feats[live[pos]].chars
+        remaining = sum(connected.values())  # connected prose from line i on
         # A chrome line followed by article content (a sentence, a list, a live blog's next
         # entry) is a chrome line, not the start of the page's tail: its own rule cuts it.
         for i in range(last + 1, n):
-            if self._evidence(st, i, head=False) and suffix[i] < limit and self._chrome_follows(st, i):
+            if remaining < limit and self._evidence(st, i, head=False) and self._chrome_follows(st, i):
                 return i
+            remaining -= connected.get(i, 0)
         return None
 
     def _chrome_follows(self, st: _State, i: int) -> bool:
