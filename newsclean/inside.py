@@ -37,6 +37,8 @@ def _same_caption(a: str, b: str) -> bool:
         tail = short[-13:]
         if "..." not in tail and "…" not in tail:
             continue
+        if not full.startswith(short[:40]):
+            continue  # the part kept before the ellipsis is 40 characters or more (_TRUNCATED)
         m = _TRUNCATED.fullmatch(short)
         if m is not None and full.startswith(m.group(1)):
             return True
@@ -171,24 +173,25 @@ class InsidePasses:
         are left alone, and so is a document whose prose would be mostly gone."""
         lines, feats, cut = st.doc.lines, st.feats, st.cut
         live = self._live(st)
-        # Copies are equal lines, or lines cut short at an ellipsis: without either in the
-        # document there is nothing to look for.
         cleans = [lines[i].clean for i in live]
-        if len(set(cleans)) == len(cleans):
-            joined = "\n".join(cleans)
-            if "..." not in joined and "…" not in joined:
-                return
+        # Copies are equal lines, or lines cut short at an ellipsis: without an ellipsis in
+        # the document, a run (three copies at least) is one line three times in a row.
+        joined = "\n".join(cleans)
+        if "..." not in joined and "…" not in joined \
+                and not any(a == b == c for a, b, c in zip(cleans, cleans[1:], cleans[2:])):
+            return
         runs: list[list[int]] = []
         run: list[int] = []
-        for i in live:
-            f = feats[i]
-            if run and _same_caption(lines[i].clean, lines[run[0]].clean):
+        caption = ""  # the run's first line
+        for i, clean in zip(live, cleans):
+            if run and _same_caption(clean, caption):
                 run.append(i)
                 continue
             if len(run) >= _GALLERY_COPIES:
                 runs.append(run)
+            f = feats[i]
             ok = f.words >= 5 and not f.list_item and f.kind != H.JUNK and not lines[i].text.lstrip().startswith("|")
-            run = [i] if ok else []
+            run, caption = ([i] if ok else []), clean
         if len(run) >= _GALLERY_COPIES:
             runs.append(run)
         if not runs:
