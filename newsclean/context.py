@@ -118,31 +118,28 @@ class ContextPasses:
     def _main_block(self, st: _State) -> tuple[int, int] | None:
         """The densest run of prose; lines cut by rules of page-chrome categories count
         against it, those of in-article categories (ads, embeds, credits) are neutral."""
-        idx, scores, kinds = [], [], []
-        for i, f in enumerate(st.feats):
-            if f is not None and st.cut[i] is None:
+        idx, scores = [], []
+        feats, cut, rule_hits = st.feats, st.cut, st.rule_hits
+        # A paragraph of prose standing alone between headlines is a teaser's summary more
+        # often than an article's paragraph: it weighs less than prose in a run. Rule hits
+        # are transparent for this: the judged lines are the kept ones. One pass: a
+        # paragraph after a line that is not one is held (`lone`) until the next judged
+        # line, or the end, tells whether it stands alone.
+        lone, was_good = None, False
+        for i, f in enumerate(feats):
+            if f is not None and cut[i] is None:
+                good = f.kind == H.GOOD
+                if lone is not None and not good:
+                    scores[lone] *= H.ISOLATED_PROSE_WEIGHT
+                lone = len(scores) if good and not was_good else None
+                was_good = good
                 idx.append(i)
                 scores.append(H.line_score(f))
-                kinds.append(f.kind)
-            elif i in st.rule_hits and st.rule_hits[i].category not in self._NEAR_TITLE:
+            elif i in rule_hits and rule_hits[i].category not in self._NEAR_TITLE:
                 idx.append(i)
                 scores.append(H.CHROME_RULE_SCORE)
-                kinds.append(None)  # a rule hit: transparent for the neighbourhood of prose
-        # A paragraph of prose standing alone between headlines is a teaser's summary more
-        # often than an article's paragraph: it weighs less than prose in a run.
-        after: list[str | None] = [None] * len(idx)  # the kind of the next line that has one
-        nxt = None
-        for k in range(len(idx) - 1, -1, -1):
-            after[k] = nxt
-            if kinds[k] is not None:
-                nxt = kinds[k]
-        prev_kind = None
-        for k, kind in enumerate(kinds):
-            if kind is None:
-                continue
-            if kind == H.GOOD and prev_kind != H.GOOD and after[k] != H.GOOD:
-                scores[k] *= H.ISOLATED_PROSE_WEIGHT
-            prev_kind = kind
+        if lone is not None:
+            scores[lone] *= H.ISOLATED_PROSE_WEIGHT
         return H.main_block(idx, scores)
 
     def _sections(self, st: _State, block) -> None:
