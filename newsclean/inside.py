@@ -123,16 +123,23 @@ class InsidePasses:
         if "heuristic.kicker-pairs" not in self._heuristic_off:
             self._kicker_pairs(st, self._still_live(st, live))
         if "heuristic.teaser-list" not in self._heuristic_off:
-            run: list[int] = []
-            for i in self._still_live(st, live) + [len(lines)]:
-                f = feats[i] if i < len(lines) else None
-                if f is not None and self._teaser(f) and (not run or self._adjacent(st, run[-1], i)):
-                    run.append(i)
-                    continue
-                if len(run) >= 3:
-                    for k in run:
-                        cut[k] = ("heuristic.teaser-list", HEURISTICS["heuristic.teaser-list"])
-                run = [i] if f is not None and self._teaser(f) else []
+            self._teaser_list(st, self._still_live(st, live))
+
+    def _teaser_list(self, st: _State, live: list[int]) -> None:
+        """Cut runs of three teasers or more (only blank or cut lines between them)."""
+        lines, cut = st.doc.lines, st.cut
+        teaser = [self._teaser(st.feats[i]) for i in live]
+        if sum(teaser) < 3:
+            return  # no run of three to find
+        run: list[int] = []
+        for i, t in zip(live + [len(lines)], teaser + [False]):
+            if t and (not run or self._adjacent(st, run[-1], i)):
+                run.append(i)
+                continue
+            if len(run) >= 3:
+                for k in run:
+                    cut[k] = ("heuristic.teaser-list", HEURISTICS["heuristic.teaser-list"])
+            run = [i] if t else []
 
     def _kicker_pairs(self, st: _State, live: list[int]) -> None:
         """Cut a block of teasers for other stories set as kicker and headline: a short line
