@@ -58,13 +58,20 @@ def _wordy(clean: str, needed: int = 3) -> bool:
     """Enough real words for a headline: not a date, a score line, an issue number, a
     site name. Chinese and Japanese count two characters a word; Korean words of two
     syllables are words."""
+    letters = 3
     if not clean.isascii():
         cjk = len(H._CJK.findall(clean))
         if cjk:
             return cjk >= 2 * needed + 2
         if _HANGUL.search(clean):
-            return sum(1 for w in clean.split() if sum(c.isalpha() for c in w) >= 2) >= needed
-    return sum(1 for w in clean.split() if sum(c.isalpha() for c in w) >= 3) >= needed
+            letters = 2
+    found = 0
+    for w in clean.split():  # counted up to `needed` (a headline has many words)
+        if len(w) >= letters and sum(c.isalpha() for c in w) >= letters:
+            found += 1
+            if found >= needed:
+                break
+    return found >= needed
 
 
 
