@@ -27,17 +27,19 @@ _KICKER_PAIRS = 3
 _TRUNCATED = re.compile(r"(.{40,}?)\s?(?:\.\.\.|…)\s?\w{0,8}")
 
 
+def _cut_short(s: str) -> bool:
+    """Could s be a caption cut short? It ends with its ellipsis and at most a short word
+    ('more'): only then is _TRUNCATED tried (it would scan the whole line)."""
+    tail = s[-13:]
+    return "..." in tail or "…" in tail
+
+
 def _same_caption(a: str, b: str) -> bool:
     """Are a and b the same caption: equal, or one of them the other cut short?"""
     if a == b:
         return True
     for short, full in ((a, b), (b, a)):
-        # A cut-short caption ends with its ellipsis and at most a short word ('more'):
-        # only then is the expression tried (it would scan the whole line).
-        tail = short[-13:]
-        if "..." not in tail and "…" not in tail:
-            continue
-        if not full.startswith(short[:40]):
+        if not _cut_short(short) or not full.startswith(short[:40]):
             continue  # the part kept before the ellipsis is 40 characters or more (_TRUNCATED)
         m = _TRUNCATED.fullmatch(short)
         if m is not None and full.startswith(m.group(1)):
@@ -181,11 +183,10 @@ class InsidePasses:
         lines, feats, cut = st.doc.lines, st.feats, st.cut
         live = self._live(st)
         cleans = [lines[i].clean for i in live]
-        # Copies are equal lines, or lines cut short at an ellipsis: without an ellipsis in
-        # the document, a run (three copies at least) is one line three times in a row.
-        joined = "\n".join(cleans)
-        if "..." not in joined and "…" not in joined \
-                and not any(a == b == c for a, b, c in zip(cleans, cleans[1:], cleans[2:])):
+        # Copies are equal lines, or lines cut short at an ellipsis: with no line cut short,
+        # a run (three copies at least) is one line three times in a row.
+        if not any(a == b == c for a, b, c in zip(cleans, cleans[1:], cleans[2:])) \
+                and not any(_cut_short(c) for c in cleans):
             return
         runs: list[list[int]] = []
         run: list[int] = []
