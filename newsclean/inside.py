@@ -151,15 +151,20 @@ class InsidePasses:
         subheadings in capitals stand over paragraphs of prose, which end as sentences."""
         lines, feats, cut = st.doc.lines, st.feats, st.cut
 
+        # The features first: most lines fail them, and their text need not be looked at.
         def kicker(i: int) -> bool:
-            f, text = feats[i], lines[i].clean
-            return (f.words <= 5 and f.letters and not f.list_item and not f.terminal
-                    and not text.endswith(":") and text.upper() == text)
+            f = feats[i]
+            if not (f.words <= 5 and f.letters and not f.list_item and not f.terminal):
+                return False
+            text = lines[i].clean
+            return not text.endswith(":") and text.upper() == text
 
         def headline(i: int) -> bool:
-            f, text = feats[i], lines[i].clean
-            return (4 <= f.words <= 25 and not f.terminal and not f.list_item
-                    and not text.endswith(":") and text.upper() != text)
+            f = feats[i]
+            if not (4 <= f.words <= 25 and not f.terminal and not f.list_item):
+                return False
+            text = lines[i].clean
+            return not text.endswith(":") and text.upper() != text
 
         pos = 0
         while pos < len(live) - 1:
@@ -222,11 +227,11 @@ class InsidePasses:
         if len(prose) < 2 * _COPY_LINES:
             return
         texts = [lines[i].clean for i in prose]
+        if len(texts) - len(set(texts)) < _COPY_LINES:
+            return  # fewer repeated paragraphs than a copy holds
         where: dict[str, list[int]] = {}
         for p, t in enumerate(texts):
             where.setdefault(t, []).append(p)
-        if len(texts) - len(where) < _COPY_LINES:
-            return  # fewer repeated paragraphs than a copy holds
         seen: set[str] = set()
         total = sum(feats[i].words for i, t in zip(prose, texts) if not (t in seen or seen.add(t)))
         p = 0
