@@ -301,7 +301,7 @@ class ContextPasses:
             batch: list[int] = []
             k = end - 1
             while k >= 0:
-                if not lines[k].blank and cut[k] is None:
+                if cut[k] is None and not lines[k].blank:
                     batch.append(k)
                     f = feats[k]
                     if f is not None and f.kind in (H.GOOD, H.NEAR) and not f.list_item:
