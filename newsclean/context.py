@@ -127,11 +127,9 @@ class ContextPasses:
         against it, those of in-article categories (ads, embeds, credits) are neutral."""
         idx, scores = [], []
         feats, cut, rule_hits = st.feats, st.cut, st.rule_hits
-        # A paragraph of prose standing alone between headlines is a teaser's summary more
-        # often than an article's paragraph: it weighs less than prose in a run. Rule hits
-        # are transparent for this: the judged lines are the kept ones. One pass: a
-        # paragraph after a line that is not one is held (`lone`) until the next judged
-        # line, or the end, tells whether it stands alone.
+        # A paragraph of prose standing alone between headlines (rule hits do not count) is a
+        # teaser's summary more often than an article's: it weighs less than prose in a run.
+        # `lone` holds a paragraph after a non-paragraph until the next kept line settles it.
         lone, was_good = None, False
         for i, f in enumerate(feats):
             if f is not None and cut[i] is None:
@@ -285,10 +283,6 @@ class ContextPasses:
             if seen == 2:
                 return True
         return True
-
-    @staticmethod
-    def _live_after(st: _State, i: int) -> bool:
-        return any(f is not None and st.cut[k] is None for k, f in enumerate(st.feats[i + 1:], start=i + 1))
 
     def _tail_rules(self, st: _State) -> None:
         """Rules that only apply at the end of the article (author bios, newsletter pitches):
