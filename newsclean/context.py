@@ -9,6 +9,7 @@ the per-document `_State`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from . import heuristics as H
 from .document import Document
@@ -57,13 +58,20 @@ def _wordy(clean: str, needed: int = 3) -> bool:
     """Enough real words for a headline: not a date, a score line, an issue number, a
     site name. Chinese and Japanese count two characters a word; Korean words of two
     syllables are words."""
+    letters = 3
     if not clean.isascii():
         cjk = len(H._CJK.findall(clean))
         if cjk:
             return cjk >= 2 * needed + 2
         if _HANGUL.search(clean):
-            return sum(1 for w in clean.split() if sum(c.isalpha() for c in w) >= 2) >= needed
-    return sum(1 for w in clean.split() if sum(c.isalpha() for c in w) >= 3) >= needed
+            letters = 2
+    found = 0
+    for w in clean.split():  # counted up to `needed` (a headline has many words)
+        if len(w) >= letters and sum(c.isalpha() for c in w) >= letters:
+            found += 1
+            if found >= needed:
+                break
+    return found >= needed
 
 
 
@@ -82,8 +90,7 @@ def _headline_shaped(clean: str) -> bool:
         return False
     if _URLISH.search(clean) or len(_LABEL_COLON.findall(clean)) >= 2:
         return False
-    cased = [c for c in clean if c.isupper() or c.islower()]
-    return not (len(cased) >= 8 and not any(c.islower() for c in cased))
+    return any(c.islower() for c in clean) or sum(1 for c in clean if c.isupper()) < 8
 
 
 def _opening(clean: str) -> str:
@@ -118,31 +125,26 @@ class ContextPasses:
     def _main_block(self, st: _State) -> tuple[int, int] | None:
         """The densest run of prose; lines cut by rules of page-chrome categories count
         against it, those of in-article categories (ads, embeds, credits) are neutral."""
-        idx, scores, kinds = [], [], []
-        for i, f in enumerate(st.feats):
-            if f is not None and st.cut[i] is None:
+        idx, scores = [], []
+        feats, cut, rule_hits = st.feats, st.cut, st.rule_hits
+        # A paragraph of prose standing alone between headlines (rule hits do not count) is a
+        # teaser's summary more often than an article's: it weighs less than prose in a run.
+        # `lone` holds a paragraph after a non-paragraph until the next kept line settles it.
+        lone, was_good = None, False
+        for i, f in enumerate(feats):
+            if f is not None and cut[i] is None:
+                good = f.kind == H.GOOD
+                if lone is not None and not good:
+                    scores[lone] *= H.ISOLATED_PROSE_WEIGHT
+                lone = len(scores) if good and not was_good else None
+                was_good = good
                 idx.append(i)
                 scores.append(H.line_score(f))
-                kinds.append(f.kind)
-            elif i in st.rule_hits and st.rule_hits[i].category not in self._NEAR_TITLE:
+            elif i in rule_hits and rule_hits[i].category not in self._NEAR_TITLE:
                 idx.append(i)
                 scores.append(H.CHROME_RULE_SCORE)
-                kinds.append(None)  # a rule hit: transparent for the neighbourhood of prose
-        # A paragraph of prose standing alone between headlines is a teaser's summary more
-        # often than an article's paragraph: it weighs less than prose in a run.
-        after: list[str | None] = [None] * len(idx)  # the kind of the next line that has one
-        nxt = None
-        for k in range(len(idx) - 1, -1, -1):
-            after[k] = nxt
-            if kinds[k] is not None:
-                nxt = kinds[k]
-        prev_kind = None
-        for k, kind in enumerate(kinds):
-            if kind is None:
-                continue
-            if kind == H.GOOD and prev_kind != H.GOOD and after[k] != H.GOOD:
-                scores[k] *= H.ISOLATED_PROSE_WEIGHT
-            prev_kind = kind
+        if lone is not None:
+            scores[lone] *= H.ISOLATED_PROSE_WEIGHT
         return H.main_block(idx, scores)
 
     def _sections(self, st: _State, block) -> None:
@@ -239,29 +241,24 @@ class ContextPasses:
         """The first evidence of chrome after the block beyond which little connected prose
         remains. Prose that continues after a share bar (a recipe's method, a second part)
         keeps the tail open; teaser summaries, one under each headline, do not."""
-        feats, n = st.feats, len(st.doc.lines)
-        live = [i for i in range(n) if feats[i] is not None and st.cut[i] is None]
-        good = {i for i in live if feats[i].kind == H.GOOD}
-        connected = [0] * (n + 1)
-        for pos in range(len(live) - 1, -1, -1):
-            i = live[pos]
-            joined = i in good and ((pos > 0 and live[pos - 1] in good) or
-                                    (pos + 1 < len(live) and live[pos + 1] in good))
-            nxt = live[pos + 1] if pos + 1 < len(live) else n
-            connected[i] = connected[nxt] + (feats[i].chars if joined else 0)
-        suffix = [0] * (n + 1)  # connected prose from line i on
-        running = 0
-        for i in range(n - 1, -1, -1):
-            if i in good or (feats[i] is not None and st.cut[i] is None):
-                running = connected[i]
-            suffix[i] = running
-        block_mass = sum(feats[i].chars for i in good if first <= i <= last)
+        feats, cut, n = st.feats, st.cut, len(st.doc.lines)
+        live = [i for i, f in enumerate(feats) if f is not None and cut[i] is None]
+        good = [feats[i].kind == H.GOOD for i in live]  # by position in live
+        block_mass = sum(feats[i].chars for i, g in zip(live, good) if g and first <= i <= last)
         limit = max(300, block_mass // 4)
+        # Connected prose: a paragraph next to another (cut and blank lines between them
+        # do not part them). Only what lies after the block is weighed.
+        connected: dict[int, int] = {}
+        for pos in range(bisect_right(live, last), len(live)):
+            if good[pos] and ((pos > 0 and good[pos - 1]) or (pos + 1 < len(live) and good[pos + 1])):
+                connected[live[pos]] = feats[live[pos]].chars
+        remaining = sum(connected.values())  # connected prose from line i on
         # A chrome line followed by article content (a sentence, a list, a live blog's next
         # entry) is a chrome line, not the start of the page's tail: its own rule cuts it.
         for i in range(last + 1, n):
-            if self._evidence(st, i, head=False) and suffix[i] < limit and self._chrome_follows(st, i):
+            if remaining < limit and self._evidence(st, i, head=False) and self._chrome_follows(st, i):
                 return i
+            remaining -= connected.get(i, 0)
         return None
 
     def _chrome_follows(self, st: _State, i: int) -> bool:
@@ -287,10 +284,6 @@ class ContextPasses:
                 return True
         return True
 
-    @staticmethod
-    def _live_after(st: _State, i: int) -> bool:
-        return any(f is not None and st.cut[k] is None for k, f in enumerate(st.feats[i + 1:], start=i + 1))
-
     def _tail_rules(self, st: _State) -> None:
         """Rules that only apply at the end of the article (author bios, newsletter pitches):
         walk back from the end of the document until a paragraph of prose they do not match."""
@@ -302,7 +295,7 @@ class ContextPasses:
             batch: list[int] = []
             k = end - 1
             while k >= 0:
-                if not lines[k].blank and cut[k] is None:
+                if cut[k] is None and not lines[k].blank:
                     batch.append(k)
                     f = feats[k]
                     if f is not None and f.kind in (H.GOOD, H.NEAR) and not f.list_item:
@@ -397,16 +390,23 @@ class ContextPasses:
         buttons (and over a standfirst, to the headline above it); the article's first line
         when it reads as a headline; the first title-like line after the head's chrome."""
         lines, feats = st.doc.lines, st.feats
+        shaped: dict[int, bool] = {}  # by line, the tests that do not depend on min_words
 
         def title_like(i: int, min_words: int) -> bool:
             f = feats[i]
-            return (f is not None and st.cut[i] is None and f.kind in (H.HEADING, H.NEAR, H.GOOD)
-                    and min_words <= f.words <= 20 and not f.list_item and _wordy(lines[i].clean)
-                    and not lines[i].clean.endswith(":") and (f.md_heading or not _in_list_run(lines, i)))
+            if f is None or not min_words <= f.words <= 20:
+                return False
+            ok = shaped.get(i)
+            if ok is None:  # the same lines are asked about for several lengths: judge once
+                ok = shaped[i] = (st.cut[i] is None and f.kind in (H.HEADING, H.NEAR, H.GOOD) and not f.list_item
+                                  and _wordy(lines[i].clean) and not lines[i].clean.endswith(":")
+                                  and (f.md_heading or not _in_list_run(lines, i)))
+            return ok
 
         for i in range(first):
             f = feats[i]
-            if title_like(i, 3) and f.md_heading and lines[i].text.lstrip().startswith(("# ", "## ")):
+            if f is not None and f.md_heading and lines[i].text.lstrip().startswith(("# ", "## ")) \
+                    and title_like(i, 3):
                 return i
         found = self._title_above(st, first, title_like)
         f = feats[first]

@@ -27,16 +27,20 @@ _KICKER_PAIRS = 3
 _TRUNCATED = re.compile(r"(.{40,}?)\s?(?:\.\.\.|…)\s?\w{0,8}")
 
 
+def _cut_short(s: str) -> bool:
+    """Could s be a caption cut short? It ends with its ellipsis and at most a short word
+    ('more'): only then is _TRUNCATED tried (it would scan the whole line)."""
+    tail = s[-13:]
+    return "..." in tail or "…" in tail
+
+
 def _same_caption(a: str, b: str) -> bool:
     """Are a and b the same caption: equal, or one of them the other cut short?"""
     if a == b:
         return True
     for short, full in ((a, b), (b, a)):
-        # A cut-short caption ends with its ellipsis and at most a short word ('more'):
-        # only then is the expression tried (it would scan the whole line).
-        tail = short[-13:]
-        if "..." not in tail and "…" not in tail:
-            continue
+        if not _cut_short(short) or not full.startswith(short[:40]):
+            continue  # the part kept before the ellipsis is 40 characters or more (_TRUNCATED)
         m = _TRUNCATED.fullmatch(short)
         if m is not None and full.startswith(m.group(1)):
             return True
@@ -74,8 +78,17 @@ class InsidePasses:
 
     _heuristic_off: set
 
-    def _live(self, st: _State) -> list[int]:
-        return [i for i, f in enumerate(st.feats) if f is not None and st.cut[i] is None]
+    @staticmethod
+    def _live(st: _State) -> list[int]:
+        cut = st.cut
+        return [i for i, f in enumerate(st.feats) if f is not None and cut[i] is None]
+
+    @staticmethod
+    def _still_live(st: _State, live: list[int]) -> list[int]:
+        """`_live` again after some cuts, from an earlier list of it: passes only ever cut
+        lines, so looking at those it held is enough."""
+        cut = st.cut
+        return [i for i in live if cut[i] is None]
 
     def _inside(self, st: _State, block) -> None:
         lines, feats, cut = st.doc.lines, st.feats, st.cut
@@ -97,7 +110,7 @@ class InsidePasses:
             # A short line that recurs, each time standing alone between paragraphs of prose,
             # is a label (an ad slot, a promo); a recurring heading over a list is structure.
             seen: dict[str, list[int]] = {}
-            live = self._live(st)
+            live = self._still_live(st, live)
             for pos, i in enumerate(live):
                 f = feats[i]
                 if f.kind in (H.SHORT, H.HEADING) and f.words <= 3 and not f.list_item \
@@ -108,39 +121,50 @@ class InsidePasses:
                     for pos in where:
                         cut[live[pos]] = ("heuristic.repeated", HEURISTICS["heuristic.repeated"])
         if "heuristic.duplicate-copy" not in self._heuristic_off:
-            self._duplicate_copy(st)
+            self._duplicate_copy(st, self._still_live(st, live))
         if "heuristic.kicker-pairs" not in self._heuristic_off:
-            self._kicker_pairs(st)
+            self._kicker_pairs(st, self._still_live(st, live))
         if "heuristic.teaser-list" not in self._heuristic_off:
-            run: list[int] = []
-            for i in self._live(st) + [len(lines)]:
-                f = feats[i] if i < len(lines) else None
-                if f is not None and self._teaser(f) and (not run or self._adjacent(st, run[-1], i)):
-                    run.append(i)
-                    continue
-                if len(run) >= 3:
-                    for k in run:
-                        cut[k] = ("heuristic.teaser-list", HEURISTICS["heuristic.teaser-list"])
-                run = [i] if f is not None and self._teaser(f) else []
+            self._teaser_list(st, self._still_live(st, live))
 
-    def _kicker_pairs(self, st: _State) -> None:
+    def _teaser_list(self, st: _State, live: list[int]) -> None:
+        """Cut runs of three teasers or more (only blank or cut lines between them)."""
+        lines, cut = st.doc.lines, st.cut
+        teaser = [self._teaser(st.feats[i]) for i in live]
+        if sum(teaser) < 3:
+            return  # no run of three to find
+        run: list[int] = []
+        for i, t in zip(live + [len(lines)], teaser + [False]):
+            if t and (not run or self._adjacent(st, run[-1], i)):
+                run.append(i)
+                continue
+            if len(run) >= 3:
+                for k in run:
+                    cut[k] = ("heuristic.teaser-list", HEURISTICS["heuristic.teaser-list"])
+            run = [i] if t else []
+
+    def _kicker_pairs(self, st: _State, live: list[int]) -> None:
         """Cut a block of teasers for other stories set as kicker and headline: a short line
         in capitals ('TIME TRAVELLER') over a headline that does not end as a sentence does,
         at least _KICKER_PAIRS such pairs in a row (only blank or cut lines between them).
         Tabloid pages put such blocks in the middle of the article; the article's own
         subheadings in capitals stand over paragraphs of prose, which end as sentences."""
         lines, feats, cut = st.doc.lines, st.feats, st.cut
-        live = self._live(st)
 
+        # The features first: most lines fail them, and their text need not be looked at.
         def kicker(i: int) -> bool:
-            f, text = feats[i], lines[i].clean
-            return (f.words <= 5 and f.letters and not f.list_item and not f.terminal
-                    and not text.endswith(":") and text.upper() == text)
+            f = feats[i]
+            if not (f.words <= 5 and f.letters and not f.list_item and not f.terminal):
+                return False
+            text = lines[i].clean
+            return not text.endswith(":") and text.upper() == text
 
         def headline(i: int) -> bool:
-            f, text = feats[i], lines[i].clean
-            return (4 <= f.words <= 25 and not f.terminal and not f.list_item
-                    and not text.endswith(":") and text.upper() != text)
+            f = feats[i]
+            if not (4 <= f.words <= 25 and not f.terminal and not f.list_item):
+                return False
+            text = lines[i].clean
+            return not text.endswith(":") and text.upper() != text
 
         pos = 0
         while pos < len(live) - 1:
@@ -163,24 +187,24 @@ class InsidePasses:
         are left alone, and so is a document whose prose would be mostly gone."""
         lines, feats, cut = st.doc.lines, st.feats, st.cut
         live = self._live(st)
-        # Copies are equal lines, or lines cut short at an ellipsis: without either in the
-        # document there is nothing to look for.
         cleans = [lines[i].clean for i in live]
-        if len(set(cleans)) == len(cleans):
-            joined = "\n".join(cleans)
-            if "..." not in joined and "…" not in joined:
-                return
+        # Copies are equal lines, or lines cut short at an ellipsis: with no line cut short,
+        # a run (three copies at least) is one line three times in a row.
+        if not any(a == b == c for a, b, c in zip(cleans, cleans[1:], cleans[2:])) \
+                and not any(_cut_short(c) for c in cleans):
+            return
         runs: list[list[int]] = []
         run: list[int] = []
-        for i in live:
-            f = feats[i]
-            if run and _same_caption(lines[i].clean, lines[run[0]].clean):
+        caption = ""  # the run's first line
+        for i, clean in zip(live, cleans):
+            if run and _same_caption(clean, caption):
                 run.append(i)
                 continue
             if len(run) >= _GALLERY_COPIES:
                 runs.append(run)
+            f = feats[i]
             ok = f.words >= 5 and not f.list_item and f.kind != H.JUNK and not lines[i].text.lstrip().startswith("|")
-            run = [i] if ok else []
+            run, caption = ([i] if ok else []), clean
         if len(run) >= _GALLERY_COPIES:
             runs.append(run)
         if not runs:
@@ -192,22 +216,22 @@ class InsidePasses:
         for i in gone:
             cut[i] = ("heuristic.gallery-repeat", HEURISTICS["heuristic.gallery-repeat"])
 
-    def _duplicate_copy(self, st: _State) -> None:
+    def _duplicate_copy(self, st: _State, live: list[int]) -> None:
         """Cut a second (or third) copy of the article: some extractors return the text twice
         (the page's body and a copy of it kept in its markup). The evidence is a run of at
         least _COPY_LINES paragraphs of prose repeated word for word and in order, holding at
         least half of the document's prose; a sentence that recurs alone, a repeated list or
         a pull quote is not that. Every cut line keeps its first copy, so no text is lost."""
         lines, feats, cut = st.doc.lines, st.feats, st.cut
-        prose = [i for i in self._live(st) if feats[i].kind in (H.GOOD, H.NEAR) and feats[i].words >= 8]
+        prose = [i for i in live if feats[i].kind in (H.GOOD, H.NEAR) and feats[i].words >= 8]
         if len(prose) < 2 * _COPY_LINES:
             return
         texts = [lines[i].clean for i in prose]
+        if len(texts) - len(set(texts)) < _COPY_LINES:
+            return  # fewer repeated paragraphs than a copy holds
         where: dict[str, list[int]] = {}
         for p, t in enumerate(texts):
             where.setdefault(t, []).append(p)
-        if len(texts) - len(where) < _COPY_LINES:
-            return  # fewer repeated paragraphs than a copy holds
         seen: set[str] = set()
         total = sum(feats[i].words for i, t in zip(prose, texts) if not (t in seen or seen.add(t)))
         p = 0

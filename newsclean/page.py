@@ -40,15 +40,15 @@ class PagePasses:
         lead into the article (a standfirst, a byline): the start is that evidence. (0, 0)
         when there is no chrome, or when the page above it holds as much prose as the block
         (the block may then be a footer, and the article above it)."""
-        start = -1 if title is None else None
-        end = 0
-        for i in range(first):
-            if self._head_chrome(st, i):
-                end = i
-                if start is None and i > title:
-                    start = i
-        if end == 0 or start is None:
+        # The last chrome line going back from the block, the first going on from the title.
+        end = next((i for i in range(first - 1, 0, -1) if self._head_chrome(st, i)), 0)
+        if end == 0:
             return 0, 0
+        start = -1
+        if title is not None:
+            start = next((i for i in range(title + 1, end + 1) if self._head_chrome(st, i)), None)
+            if start is None:
+                return 0, 0
 
         def prose(lo: int, hi: int) -> int:
             return sum(st.feats[i].chars for i in range(lo, hi)
