@@ -49,6 +49,12 @@ class PagePasses:
             start = next((i for i in range(title + 1, end + 1) if self._head_chrome(st, i)), None)
             if start is None:
                 return 0, 0
+            # The first line kept under the headline a paragraph of prose (lines that rules
+            # cut may stand between them): the article has begun, and a page's menus come
+            # before it, not after its first paragraph.
+            lead = next((i for i in range(title + 1, end) if st.feats[i] is not None and st.cut[i] is None), None)
+            if lead is not None and st.feats[lead].kind == H.GOOD:
+                return 0, 0
 
         def prose(lo: int, hi: int) -> int:
             return sum(st.feats[i].chars for i in range(lo, hi)

@@ -138,3 +138,29 @@ def test_a_stray_chrome_line_under_the_first_paragraph_is_not_a_page_head():
     ]
     document = "\n\n".join(article[:3] + ["(c) 2020 Example Ltd"] + article[3:])
     assert Cleaner().clean(document) == "\n\n".join(article)
+
+
+def test_a_list_after_the_first_paragraph_is_not_a_page_head():
+    """The first line kept under the headline is a paragraph: the article has begun, so a
+    list further down (a recipe's ingredients) with chrome lines around it stays (found by
+    hypothesis: a copyright line under the headline and 'Back to top' after the list)."""
+    article = [
+        "# Red lentil soup with lemon and cumin, ready in 35 minutes",
+        "This is the soup I make when the fridge is nearly empty and everyone is hungry. Red lentils "
+        "cook down in about 20 minutes without soaking, and a squeeze of lemon at the end wakes everything up.",
+        "It freezes well, too, so consider doubling the batch.",
+        "## Ingredients",
+        "- 2 tablespoons olive oil\n- 1 large onion, diced\n- 2 carrots, diced\n- 3 garlic cloves, minced\n"
+        "- 2 teaspoons ground cumin\n- 1 1/2 cups red lentils, rinsed\n- 6 cups vegetable broth\n- 1 lemon\n"
+        "- Salt and pepper",
+        "## Steps",
+        "1. Warm the oil in a large pot over medium heat. Add the onion and carrots and cook until soft, "
+        "about 8 minutes.\n2. Stir in the garlic and cumin and cook for 1 minute.\n"
+        "3. Add the lentils and broth. Bring to a boil, then lower the heat and simmer for 20 minutes, "
+        "until the lentils fall apart.\n4. Blend about half the soup, or all of it if you like it smooth.\n"
+        "5. Squeeze in the lemon juice, season and serve.",
+        "**Make ahead:** The soup keeps for 4 days in the fridge and 3 months in the freezer.",
+    ]
+    document = "\n\n".join(article[:1] + ["(c) 2020 Example Ltd"] + article[1:2] + ["(AP Photo/John Roe)"]
+                            + article[2:5] + ["Back to top"] + article[5:])
+    assert Cleaner().clean(document) == "\n\n".join(article)
