@@ -66,11 +66,13 @@ if atheris is not None:
     with atheris.instrument_imports(include=["newsclean"]):
         import newsclean
         from newsclean import corpus
-        from newsclean.rules import RulePackError, RuleSet, builtin_packs, load_pack
+        from newsclean.matcher import RuleSet
+        from newsclean.rules import RulePackError, builtin_packs, load_pack
 else:
     import newsclean
     from newsclean import corpus
-    from newsclean.rules import RulePackError, RuleSet, builtin_packs, load_pack
+    from newsclean.matcher import RuleSet
+    from newsclean.rules import RulePackError, builtin_packs, load_pack
 
 from known_bugs import REDOS_RULES, known_error
 

@@ -22,7 +22,8 @@ from .language import detect
 from .inside import InsidePasses
 from .page import PagePasses
 from .result import Removal, Result
-from .rules import MAX_RULE_LINE, Rule, RulePack, RuleSet, builtin_packs, compiled, load_pack
+from .matcher import RuleSet, compiled
+from .rules import MAX_RULE_LINE, Rule, RulePack, builtin_packs, load_pack
 from .sites import as_profiles
 
 

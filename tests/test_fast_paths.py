@@ -13,7 +13,9 @@ from hypothesis import given, settings, strategies as st
 
 from newsclean import Cleaner
 from newsclean.document import clean_form
-from newsclean.rules import MAX_RULE_LINE, RuleSet, _first_chars, _uncaptured, builtin_packs
+from newsclean.matcher import RuleSet
+from newsclean.patterns import _first_chars, _uncaptured
+from newsclean.rules import MAX_RULE_LINE, builtin_packs
 
 PATTERN_RULES = [r for p in builtin_packs() for r in p.rules if r.pattern is not None]
 SAMPLES = [s for r in PATTERN_RULES for s in (*r.examples, *r.counterexamples)]
@@ -117,7 +119,7 @@ def test_peak_memory_grows_linearly(unit):
 def test_derived_requirements_hold_for_every_example():
     """A pattern gated by the strings it must contain (derived from the pattern) holds one
     of them in every line it matches."""
-    from newsclean.rules import _required
+    from newsclean.patterns import _required
     checked = 0
     for rule in PATTERN_RULES:
         needs = _required(rule.pattern)

@@ -6,7 +6,8 @@ import pytest
 
 import newsclean
 from newsclean.document import clean_form
-from newsclean.rules import RuleSet, builtin_packs
+from newsclean.matcher import RuleSet
+from newsclean.rules import builtin_packs
 
 from conftest import fixture_pairs
 

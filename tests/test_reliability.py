@@ -38,10 +38,10 @@ from hypothesis import strategies as st
 
 import newsclean
 from newsclean import cli, corpus, redos, rules
+from newsclean.matcher import RuleSet
 from newsclean.rules import (
     SCOPES,
     RulePackError,
-    RuleSet,
     builtin_packs,
     load_pack,
     parse_pack,

@@ -6,7 +6,8 @@ import pytest
 
 import newsclean
 from newsclean.document import clean_form
-from newsclean.rules import RulePackError, RuleSet, builtin_packs, load_pack
+from newsclean.matcher import RuleSet
+from newsclean.rules import RulePackError, builtin_packs, load_pack
 
 from conftest import ARTICLE
 
