@@ -126,9 +126,13 @@ class Cleaner(ContextPasses, PagePasses, InsidePasses):
         return self._all
 
     def _rules_for(self, lang: str) -> RuleSet:
+        """The rules for a page detected in this language: its language's, the neutral ones,
+        and those of packs marked `everywhere` (English: much of the chrome on pages in other
+        languages, share buttons, cookie banners, widget labels, is in English)."""
         found = self._by_lang.get(lang)
         if found is None:  # a benign race: compiled() hands every thread the same RuleSet
-            found = compiled(r for r in self._selected if "*" in r.languages or lang in r.languages)
+            found = compiled(r for r in self._selected
+                             if "*" in r.languages or lang in r.languages or r.everywhere)
             self._by_lang[lang] = found
         return found
 

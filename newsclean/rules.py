@@ -50,6 +50,8 @@ class Rule:
     until: str = "prose"  # sections only: "end" (everything after goes) or "prose"
     requires: tuple[str, ...] = ()  # a line must contain one of these (case-folded) to be tried
     languages: tuple[str, ...] = ("*",)
+    # Also tried on pages in other languages (a pack's `everywhere`; see cleaner._rules_for).
+    everywhere: bool = False
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
     pack: str = ""
@@ -156,6 +158,9 @@ def parse_pack(data: dict, source: str, builtin: bool = False) -> RulePack:
     if not isinstance(meta, dict) or not isinstance(meta.get("name"), str):
         raise _err(source, None, "missing [pack] table with a 'name'")
     pack_langs = _strings(meta.get("languages", ["*"]), source, None, "languages")
+    everywhere = meta.get("everywhere", False)
+    if not isinstance(everywhere, bool):
+        raise _err(source, None, "'everywhere' must be true or false")
     raw_rules = data.get("rules", [])
     if not isinstance(raw_rules, list):
         raise _err(source, None, "'rules' must be an array of tables ([[rules]])")
@@ -209,7 +214,7 @@ def parse_pack(data: dict, source: str, builtin: bool = False) -> RulePack:
             id=rid, description=desc.strip(), scope=scope, phrases=phrases, prefixes=prefixes,
             pattern=pattern, max_chars=max_chars, until=until, requires=requires,
             languages=_strings(r.get("languages"), source, rid, "languages") or pack_langs,
-            examples=examples,
+            everywhere=everywhere, examples=examples,
             counterexamples=_strings(r.get("counterexamples"), source, rid, "counterexamples"),
             pack=meta["name"], compiled=compiled,
         )

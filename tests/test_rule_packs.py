@@ -118,6 +118,30 @@ def test_user_pack_adds_rules_and_disable_by_id_and_category(tmp_path):
     assert "Valley Deals of the Week" in newsclean.Cleaner(extra_rules=[pack], disable=["label"]).clean(text)
 
 
+_PT_PAGE = ("O governo anunciou nesta terça-feira um novo pacote de medidas para conter a alta dos preços "
+            "dos alimentos, que inclui a redução de impostos sobre produtos da cesta básica.\n\n"
+            "Share this article\n\n"
+            "Segundo o ministro da Fazenda, as medidas devem entrar em vigor no próximo mês e custar cerca "
+            "de R$ 5 bilhões aos cofres públicos até o fim do ano.")
+
+
+def test_english_chrome_is_cut_on_pages_in_other_languages():
+    """The en pack is marked `everywhere`: a Portuguese page's English share prompt goes; a
+    Cleaner told the language (lang='pt') uses that language's packs only."""
+    result = newsclean.analyze(_PT_PAGE)
+    assert [(r.rule, r.text) for r in result.removed] == [("social.share", "Share this article")]
+    assert "Share this article" in newsclean.Cleaner(lang="pt").clean(_PT_PAGE)
+    assert all(r.everywhere == (r.pack == "en") for r in RULES)
+
+
+def test_pack_everywhere_must_be_a_boolean(tmp_path):
+    pack = tmp_path / "mine.toml"
+    pack.write_text('[pack]\nname = "mine"\neverywhere = "yes"\n[[rules]]\nid = "label.x"\n'
+                    'description = "x"\nphrases = ["x"]\nexamples = ["x"]\n', encoding="utf-8")
+    with pytest.raises(RulePackError, match="everywhere"):
+        load_pack(pack)
+
+
 def test_disable_unknown_name_is_an_error():
     with pytest.raises(ValueError, match="no-such-rule"):
         newsclean.Cleaner(disable=["ad.no-such-rule"])
