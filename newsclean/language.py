@@ -20,6 +20,8 @@ _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LETTER = re.compile(r"[^\W\d_]")
 _NON_LATIN = re.compile(r"[\u0400-\u04ff\u0600-\u06ff\u0750-\u077f\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_TERMINAL = frozenset(".!?。！？؟")
+_CLOSE = " \"'”’»)]」』"
 _STRIP = ".,;:!?\"'“”‘’()[]{}«»—–-…*_،؛؟，。！？：；、（）「」『』《》"
 
 
@@ -45,7 +47,11 @@ for _lang, _words in FUNCTION_WORDS_BY_LANG.items():
 def detect(lines: list[str], sample_lines: int = 3, max_tokens: int = 150) -> str | None:
     """The language of a document given its lines, or None when unsure. Only its longest
     lines are read (prose, not menus), so the cost does not grow with the document."""
-    sample = " ".join(heapq.nlargest(sample_lines, lines, key=len))[:1500]
+    # Lines that end like a sentence, when there are enough of them: the longest lines of a
+    # whole page are often a language menu, a row of keywords or a widget's markup.
+    prose = [line for line in lines if line.rstrip(_CLOSE)[-1:] in _TERMINAL]
+    pool = prose if len(prose) >= sample_lines else lines
+    sample = " ".join(heapq.nlargest(sample_lines, pool, key=len))[:1500]
     if not sample.strip():
         return None
     if not sample.isascii() and _NON_LATIN.search(sample):

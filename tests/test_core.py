@@ -328,3 +328,24 @@ def test_keyword_line_after_the_article_goes():
     inside = "\n\n".join(paragraphs[:2] + [keywords] + paragraphs[2:])
     assert keywords in newsclean.clean(inside)
     assert keywords in newsclean.Cleaner(disable=["heuristic.keyword-line"]).clean("\n\n".join(paragraphs + [keywords]))
+
+
+def test_language_is_read_off_lines_that_end_like_sentences():
+    """A page's longest lines may be widget markup or a language menu in another language:
+    with three lines or more that end like sentences, those are read (found by hypothesis: a
+    Japanese article under English button shortcodes kept its Japanese copyright line)."""
+    from newsclean.language import detect
+    button = '[button link="http://example.com/submit/" type="big"] Send us your review[/button]'
+    article = ["県内全域に熱中症警戒アラート\u3000あすは最高気温37度予想",
+               "気象台と環境省は20日、県内全域に熱中症警戒アラートを発表した。21日は各地で気温が上がり、内陸部では最高気温が37度に達する見込みだ。",
+               "県は、日中の不要不急の外出を控え、室内でもエアコンを適切に使うよう呼びかけている。",
+               "県内では今月に入り、熱中症の疑いで救急搬送された人が200人を超えている。"]
+    document = "\n\n".join([button] + article[:2] + [button] + article[2:] + [button, "(C)江ノ浦新報社"])
+    assert detect(document.split("\n")) == "ja"
+    assert newsclean.clean(document) == "\n\n".join(article)
+    menu = ("Change language: Afrique francophone (français) América Latina (español) Argentina (español) "
+            "Brasil (português) Deutschland (Deutsch) Italia (italiano) Nederland (Nederlands)")
+    english = ["The council voted on Tuesday to approve the new budget after a long debate.",
+               "The mayor said the plan would take effect next month and would not raise taxes.",
+               "Opponents said they would keep pressing for more money for the city's parks."]
+    assert detect([menu] + english) == "en"
