@@ -38,7 +38,10 @@ def _timed(cleaner, texts):
 def docs_per_second(checkout: str, name: str) -> float:
     env = dict(os.environ, PYTHONPATH=os.path.abspath(checkout))
     code = "import time\n" + _TIMED + _CHILD
-    out = subprocess.run([sys.executable, "-c", code, name], env=env, capture_output=True, text=True, check=True)
+    # -P: with -c, Python would put the current directory first on sys.path, and a run from
+    # inside one checkout would import that checkout for both sides.
+    out = subprocess.run([sys.executable, "-P", "-c", code, name], env=env, capture_output=True, text=True,
+                         check=True)
     return float(out.stdout.strip())
 
 
