@@ -158,9 +158,13 @@ def parse_pack(data: dict, source: str, builtin: bool = False) -> RulePack:
     if not isinstance(meta, dict) or not isinstance(meta.get("name"), str):
         raise _err(source, None, "missing [pack] table with a 'name'")
     pack_langs = _strings(meta.get("languages", ["*"]), source, None, "languages")
+    # true: every rule of the pack; a list: the rules of these categories.
     everywhere = meta.get("everywhere", False)
-    if not isinstance(everywhere, bool):
-        raise _err(source, None, "'everywhere' must be true or false")
+    if isinstance(everywhere, list):
+        if not all(isinstance(c, str) and c in CATEGORIES for c in everywhere):
+            raise _err(source, None, f"'everywhere' lists categories, of: {', '.join(CATEGORIES)}")
+    elif not isinstance(everywhere, bool):
+        raise _err(source, None, "'everywhere' must be true, false or a list of categories")
     raw_rules = data.get("rules", [])
     if not isinstance(raw_rules, list):
         raise _err(source, None, "'rules' must be an array of tables ([[rules]])")
@@ -214,7 +218,8 @@ def parse_pack(data: dict, source: str, builtin: bool = False) -> RulePack:
             id=rid, description=desc.strip(), scope=scope, phrases=phrases, prefixes=prefixes,
             pattern=pattern, max_chars=max_chars, until=until, requires=requires,
             languages=_strings(r.get("languages"), source, rid, "languages") or pack_langs,
-            everywhere=everywhere, examples=examples,
+            everywhere=everywhere is True or (isinstance(everywhere, list) and category in everywhere),
+            examples=examples,
             counterexamples=_strings(r.get("counterexamples"), source, rid, "counterexamples"),
             pack=meta["name"], compiled=compiled,
         )

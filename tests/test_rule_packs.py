@@ -131,15 +131,21 @@ def test_english_chrome_is_cut_on_pages_in_other_languages():
     result = newsclean.analyze(_PT_PAGE)
     assert [(r.rule, r.text) for r in result.removed] == [("social.share", "Share this article")]
     assert "Share this article" in newsclean.Cleaner(lang="pt").clean(_PT_PAGE)
-    assert all(r.everywhere == (r.pack == "en") for r in RULES)
+    ui = {"social", "nav", "widget", "cta", "notice", "label"}
+    assert all(r.everywhere == (r.pack == "en" and r.category in ui) for r in RULES)
 
 
-def test_pack_everywhere_must_be_a_boolean(tmp_path):
+def test_pack_everywhere_is_a_boolean_or_categories(tmp_path):
     pack = tmp_path / "mine.toml"
     pack.write_text('[pack]\nname = "mine"\neverywhere = "yes"\n[[rules]]\nid = "label.x"\n'
                     'description = "x"\nphrases = ["x"]\nexamples = ["x"]\n', encoding="utf-8")
     with pytest.raises(RulePackError, match="everywhere"):
         load_pack(pack)
+    pack.write_text(pack.read_text(encoding="utf-8").replace('"yes"', '["label", "gossip"]'), encoding="utf-8")
+    with pytest.raises(RulePackError, match="everywhere"):
+        load_pack(pack)
+    pack.write_text(pack.read_text(encoding="utf-8").replace('["label", "gossip"]', '["label"]'), encoding="utf-8")
+    assert load_pack(pack).rules[0].everywhere
 
 
 def test_disable_unknown_name_is_an_error():
