@@ -198,10 +198,7 @@ class _LineMatcher:
                 (finder, max(self._gate_tier[n] for n in members),
                  tuple((n, self.gated_strings[n], self._gate_limit[n]) for n in members)))
         self._gate_string_groups = tuple(self._gate_string_groups)
-        self.max_gated_line = max((r.max_chars or MAX_RULE_LINE for rs in self.gated_words.values() for r in rs),
-                                  default=0)
-        self.max_gated_line = max([self.max_gated_line] + [r.max_chars or MAX_RULE_LINE
-                                                           for rs in self.gated_strings.values() for r in rs])
+        self.max_gated_line = max(self._gate_limit.values(), default=0)
         self.phrase_map = phrase_map
         self.prefix_map = prefix_map
         # Lines longer than these cannot match a phrase (whose key trims punctuation and
@@ -234,9 +231,8 @@ class _LineMatcher:
 
     def match_many(self, cleans: list[str]) -> list[Rule | None]:
         """The rule matching each clean line (or None). Phrases, prefixes and the ungated
-        patterns are tried line by line; the gated patterns by what the document holds: its
-        lines are tokenised together once, and a line is tried only against the rules whose
-        need it contains."""
+        patterns are tried line by line; the gated patterns a block of lines at a time, each
+        line only against the rules whose need it holds (see _match_gated)."""
         found: list[Rule | None] = [None] * len(cleans)
         pending: list[tuple[int, str]] = []
         phrase_get = self.phrase_map.get
@@ -283,20 +279,22 @@ class _LineMatcher:
         # The lines in order of length tier, so that a need whose rules only match short
         # lines is searched for in the short lines' text alone (most of a text is in long
         # paragraphs).
-        tiers: tuple[list, ...] = tuple([] for _ in range(len(_GATE_TIERS) + 1))
+        tiers: list[list] = [[] for _ in range(len(_GATE_TIERS) + 1)]
         for entry in pending:
-            n = len(cleans[entry[0]])
-            tiers[0 if n <= _GATE_TIERS[0] else 1 if n <= _GATE_TIERS[1] else 2].append(entry)
-        ordered = tiers[0] + tiers[1] + tiers[2]
+            tiers[bisect_left(_GATE_TIERS, len(cleans[entry[0]]))].append(entry)  # as _gate_tier
+        ordered = [entry for tier in tiers for entry in tier]
         keys = [key for _, key in ordered]
         joined = "\n".join(keys)
         # Where each line starts in `joined`, and where each tier's text ends.
         starts = [0]
         for key in keys:
             starts.append(starts[-1] + len(key) + 1)
-        ends = (starts[len(tiers[0])], starts[len(tiers[0]) + len(tiers[1])], len(joined))
+        ends, count = [], 0
+        for tier in tiers:
+            count += len(tier)
+            ends.append(starts[count])
         find = joined.find
-        gated_words, limit, tier_of = self.gated_words, self._gate_limit, self._gate_tier
+        gated_words, limit = self.gated_words, self._gate_limit
         # Each need's rules are listed in pack order; a line with one need tries them as they
         # are, a line with several tries their union in pack order (the result must not
         # depend on which need was found first).
@@ -320,7 +318,6 @@ class _LineMatcher:
             stop = ends[group_tier]
             if finder is None:
                 need, rules, most = members[0]
-                stop = ends[tier_of[need]]
                 pos = find(need, 0, stop)
                 while pos != -1:
                     k = bisect_right(starts, pos) - 1
