@@ -250,15 +250,18 @@ class Cleaner(ContextPasses, PagePasses, InsidePasses):
 
     def _inline(self, st: _State) -> None:
         rs = st.rules
-        for line in st.doc.lines:
-            if st.cut[line.index] is not None or line.blank:
-                continue
+        cut = st.cut
+        lines = [line for line in st.doc.lines if cut[line.index] is None and not line.blank]
+        starts, ends = rs.inline_plan([line.text for line in lines])
+        if not starts and not ends:
+            return
+        for line in lines:
             text = line.text
             cuts = []
-            m = rs.match_start(text)
+            m = rs.match_start(text) if starts else None
             if m is not None:
                 cuts.append(m)
-            m2 = rs.match_end(text)
+            m2 = rs.match_end(text, ends) if ends else None
             if m2 is not None and (m is None or m2.start >= m.end):
                 cuts.append(m2)
             if cuts:

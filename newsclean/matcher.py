@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_left, bisect_right
+from itertools import accumulate, repeat
+from operator import add
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -32,11 +34,17 @@ _NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\
 _GATE_STRIP = "\"'“”‘’«»()[]{}.,;:!?¡¿…*_/،؛؟，。！？：；、（）「」『』《》"
 # Gate words are looked up among a document's words split at spaces and at these characters.
 _GATE_SPLIT = re.compile("[" + re.escape(_GATE_STRIP) + "]")
+# The characters outside ASCII whose case folding holds ASCII letters ('ß' -> 'ss', 'ﬁ' ->
+# 'fi', 'K' (Kelvin) -> 'k'), in this Python's Unicode data (a test checks the list).
+FOLDS_TO_ASCII = ("\u00df\u0130\u0149\u017f\u01f0\u1e96\u1e97\u1e98\u1e99\u1e9a\u1e9e"
+                  "\u212a\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06")
 _GATE_BLOCK = 512  # lines whose gates are looked up together
 # Line lengths (of the clean form) that split a block's lines into tiers for gate lookup.
 _GATE_TIERS = (120, 260)
 # Line lengths at which the set of patterns that may match changes (upper bounds).
 _LENGTH_BUCKETS = (40, 80, 120, 160, 240, MAX_RULE_LINE)
+# A line's tier by its length, as bisect_left(_GATE_TIERS, n) (the tier of a need's limit).
+_TIER_OF = [bisect_left(_GATE_TIERS, n) for n in range(MAX_RULE_LINE + 1)]
 
 
 _compiled: dict[tuple, "RuleSet"] = {}
@@ -207,8 +215,13 @@ class _LineMatcher:
         self.max_prefix_line = max((r.max_chars or 200 for r in prefix_map.values()), default=0)
         if prefix_map:
             alts = sorted(prefix_map, key=len, reverse=True)
-            parts = [re.escape(p) + (r"(?!\w)" if p[-1:].isalnum() else "") for p in alts]
-            self.prefix_re = re.compile("(?:" + "|".join(parts) + ")")
+            # Longest first, so the longest prefix that fits wins; grouped by first character
+            # so that a line is tried only against the prefixes that start as it does.
+            groups: dict[str, list[str]] = {}
+            for p in alts:
+                groups.setdefault(p[0], []).append(re.escape(p[1:]) + (r"(?!\w)" if p[-1:].isalnum() else ""))
+            self.prefix_re = re.compile("(?:" + "|".join(
+                re.escape(first) + "(?:" + "|".join(rests) + ")" for first, rests in groups.items()) + ")")
         else:
             self.prefix_re = None
         # Patterns grouped by the longest line they may match, so that a long line is tried
@@ -234,7 +247,9 @@ class _LineMatcher:
         patterns are tried line by line; the gated patterns a block of lines at a time, each
         line only against the rules whose need it holds (see _match_gated)."""
         found: list[Rule | None] = [None] * len(cleans)
-        pending: list[tuple[int, str]] = []
+        # The lines left for the gated rules, by length tier (see _match_gated).
+        tiers: list[list[tuple[int, str]]] = [[] for _ in range(len(_GATE_TIERS) + 1)]
+        tier_of, waiting = _TIER_OF, 0
         phrase_get = self.phrase_map.get
         prefix_re, max_phrase, max_prefix = self.prefix_re, self.max_phrase, self.max_prefix_line
         gated, max_gated = self.gated, self.max_gated_line
@@ -265,30 +280,27 @@ class _LineMatcher:
                     found[i] = rule
                     continue
             if gated and n <= max_gated:
-                pending.append((i, key))
-                if len(pending) == _GATE_BLOCK:  # a block at a time: memory stays flat
-                    self._match_gated(cleans, pending, found)
-                    pending = []
-        if pending:
-            self._match_gated(cleans, pending, found)
+                tiers[tier_of[n]].append((i, key))
+                waiting += 1
+                if waiting == _GATE_BLOCK:  # a block at a time: memory stays flat
+                    self._match_gated(cleans, tiers, found)
+                    tiers = [[] for _ in range(len(_GATE_TIERS) + 1)]
+                    waiting = 0
+        if waiting:
+            self._match_gated(cleans, tiers, found)
         return found
 
-    def _match_gated(self, cleans: list[str], pending: list[tuple[int, str]], found: list) -> None:
-        """Try the gated rules on a block of lines (pending: their indices and case-folded
-        forms) whose gate words or strings each line holds."""
+    def _match_gated(self, cleans: list[str], tiers: list[list[tuple[int, str]]], found: list) -> None:
+        """Try the gated rules on a block of lines whose gate words or strings each line
+        holds. tiers: the lines' indices and case-folded forms by length tier."""
         # The lines in order of length tier, so that a need whose rules only match short
         # lines is searched for in the short lines' text alone (most of a text is in long
         # paragraphs).
-        tiers: list[list] = [[] for _ in range(len(_GATE_TIERS) + 1)]
-        for entry in pending:
-            tiers[bisect_left(_GATE_TIERS, len(cleans[entry[0]]))].append(entry)  # as _gate_tier
         ordered = [entry for tier in tiers for entry in tier]
         keys = [key for _, key in ordered]
         joined = "\n".join(keys)
         # Where each line starts in `joined`, and where each tier's text ends.
-        starts = [0]
-        for key in keys:
-            starts.append(starts[-1] + len(key) + 1)
+        starts = list(accumulate(map(add, map(len, keys), repeat(1)), initial=0))
         ends, count = [], 0
         for tier in tiers:
             count += len(tier)
@@ -378,6 +390,8 @@ class RuleSet:
             needs = tuple(sorted({n.casefold() for n in r.requires}))
             self._end.append((r, re.compile(f"(?:{r.pattern})\\s*\\Z", re.IGNORECASE), needs,
                               any(n.upper() != n.lower() for n in needs)))
+        self._end = tuple(self._end)
+        self._end_ungated = any(not needs for _, _, needs, _ in self._end)
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -412,10 +426,43 @@ class RuleSet:
         own = rule.compiled.match(window)
         return _inline_match(rule, own) if own else None
 
-    def match_end(self, text: str) -> Match | None:
+    def inline_plan(self, texts: list[str]) -> tuple[bool, tuple]:
+        """The inline rules that may cut somewhere in a document's lines: whether a start
+        rule may, and the end rules (for `match_end`) whose needs the document holds. One
+        look at the whole text instead of one per paragraph: most documents hold none."""
+        joined = "\n".join(texts)
+        starts = self.start_re is not None and (self._start_needs is None
+                                                or self._start_needs.search(joined) is not None)
+        if not self._end or self._end_ungated:
+            return starts, self._end
+        ascii_low = folded = special = None
+        ends = []
+        for entry in self._end:
+            for n in entry[2]:
+                if not entry[3]:  # no letter case: as it is
+                    found = n in joined
+                elif n.isascii():
+                    # An ASCII need occurs in the case-folded text if it occurs in the text's
+                    # ASCII letters lowered, or where a character folds to ASCII letters
+                    # ('ﬁ' -> 'fi'); lowering bytes is much cheaper than case-folding text.
+                    if ascii_low is None:
+                        ascii_low = joined.encode("utf-8", "surrogatepass").lower()
+                        special = any(c in joined for c in FOLDS_TO_ASCII)
+                    found = special or n.encode() in ascii_low
+                else:
+                    if folded is None:
+                        folded = joined.casefold()
+                    found = n in folded
+                if found:
+                    ends.append(entry)
+                    break
+        return starts, tuple(ends)
+
+    def match_end(self, text: str, candidates: tuple | None = None) -> Match | None:
         """An inline rule cutting at the end of a paragraph (e.g. ' / AP'). Of the rules
         that match, the one whose cut starts first (the first in pack order among equals),
-        as one alternation of them all would choose."""
+        as one alternation of them all would choose. candidates: the end rules to try (from
+        `inline_plan`), all of them by default."""
         if not self.end_rules:
             return None
         offset = max(0, len(text) - INLINE_WINDOW)
@@ -423,7 +470,7 @@ class RuleSet:
         low = None
         best: re.Match | None = None
         best_rule = None
-        for rule, anchored, needs, cased in self._end:
+        for rule, anchored, needs, cased in (self._end if candidates is None else candidates):
             if needs:
                 if cased and low is None:
                     low = window.casefold()

@@ -166,3 +166,42 @@ def test_space_like_and_invisible_characters_are_unprintable():
     """document.fold takes a printable line as having none of them."""
     from newsclean.document import _INVISIBLE, _SPACE_LIKE
     assert not any(c.isprintable() for c in _SPACE_LIKE + _INVISIBLE)
+
+
+def test_folds_to_ascii_lists_every_character_that_folds_to_ascii():
+    """The inline plan looks for an ASCII need in the text's ASCII letters, lowered, unless
+    a character folds to ASCII letters: the list must be complete for this Python."""
+    from newsclean.matcher import FOLDS_TO_ASCII
+    found = "".join(c for c in map(chr, range(0x80, 0x110000))
+                    if not 0xD800 <= ord(c) < 0xE000 and any(ord(x) < 128 for x in c.casefold()))
+    assert found == FOLDS_TO_ASCII
+
+
+_END_RULES = [r for p in builtin_packs() for r in p.rules if r.scope in ("start", "end")]
+_INLINE_SAMPLES = [s for r in _END_RULES for s in (*r.examples, *r.counterexamples)]
+_ODD = st.sampled_from(["ﬁ", "ß", "ſ", "\u212a", "İ", "’", "é", "TWEET", "Pic.Twitter.com/ab12", " / ", "(@", "完"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_INLINE_SAMPLES), st.text(max_size=40),
+                          st.lists(_ODD, max_size=4).map("".join)), min_size=1, max_size=6),
+       st.sampled_from([None, "en", "de", "ja", "ko", "zh"]))
+def test_inline_plan_keeps_every_inline_cut(lines, lang):
+    """inline_plan picks, for a whole document, the inline rules that may cut somewhere in
+    it; matching with its choice finds the same cuts as trying every rule on every line."""
+    ruleset = RuleSet(r for r in _END_RULES if lang is None or "*" in r.languages or lang in r.languages)
+    starts, ends = ruleset.inline_plan(lines)
+    for line in lines:
+        assert ruleset.match_end(line, ends) == ruleset.match_end(line)
+        if not starts:
+            assert ruleset.match_start(line) is None
+
+
+def test_inline_plan_skips_documents_without_needs():
+    ruleset = RuleSet(r for r in _END_RULES if "*" in r.languages or "en" in r.languages)
+    assert ruleset.inline_plan(["A plain paragraph.", "Another one."]) == (False, ())
+    starts, ends = ruleset.inline_plan(["Quote here. Click to Tweet", "LONDON (Reuters) - Shares rose."])
+    assert starts and {e[0].id for e in ends} == {"social.click-to-tweet"}
+    # A ligature folds to ASCII letters: a need may hide behind it, so every cased rule stays.
+    _, ends = ruleset.inline_plan(["The ﬁrst paragraph."])
+    assert "social.click-to-tweet" in {e[0].id for e in ends}
