@@ -39,6 +39,9 @@ _GATE_SPLIT = re.compile("[" + re.escape(_GATE_STRIP) + "]")
 FOLDS_TO_ASCII = ("\u00df\u0130\u0149\u017f\u01f0\u1e96\u1e97\u1e98\u1e99\u1e9a\u1e9e"
                   "\u212a\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06")
 _GATE_BLOCK = 512  # lines whose gates are looked up together
+# Texts longer than this get no inline plan: it would copy them, and in so long a text
+# nearly every rule's need occurs somewhere.
+_PLAN_MAX_CHARS = 100_000
 # Line lengths (of the clean form) that split a block's lines into tiers for gate lookup.
 _GATE_TIERS = (120, 260)
 # Line lengths at which the set of patterns that may match changes (upper bounds).
@@ -430,6 +433,8 @@ class RuleSet:
         """The inline rules that may cut somewhere in a document's lines: whether a start
         rule may, and the end rules (for `match_end`) whose needs the document holds. One
         look at the whole text instead of one per paragraph: most documents hold none."""
+        if sum(map(len, texts)) > _PLAN_MAX_CHARS:  # a big text: no copies of it, every rule
+            return self.start_re is not None, self._end
         joined = "\n".join(texts)
         starts = self.start_re is not None and (self._start_needs is None
                                                 or self._start_needs.search(joined) is not None)

@@ -205,3 +205,6 @@ def test_inline_plan_skips_documents_without_needs():
     # A ligature folds to ASCII letters: a need may hide behind it, so every cased rule stays.
     _, ends = ruleset.inline_plan(["The ﬁrst paragraph."])
     assert "social.click-to-tweet" in {e[0].id for e in ends}
+    # A big text is not copied to plan: every rule stays.
+    from newsclean.matcher import _PLAN_MAX_CHARS
+    assert ruleset.inline_plan(["A plain paragraph. " * (_PLAN_MAX_CHARS // 19 + 1)]) == (True, ruleset._end)
