@@ -193,22 +193,9 @@ class _LineMatcher:
                             for table in (self.gated_words, self.gated_strings) for need, gated in table.items()}
         # The length tier of the lines a need's rules may match (see _GATE_TIERS).
         self._gate_tier = {need: bisect_left(_GATE_TIERS, most) for need, most in self._gate_limit.items()}
-        # Gate strings that open with the same character ('photo:', 'picture by'; '.com',
-        # '.de') are searched for together: one expression finds where any of them may
-        # start, and each is checked there. A string alone is searched for as it is.
-        groups: dict[str, list[str]] = {}
-        for need in self.gated_strings:
-            groups.setdefault(need[0], []).append(need)
-        self._gate_string_groups = []
-        for first, members in sorted(groups.items()):
-            members.sort()
-            rests = sorted({m[1:] for m in members}, key=len, reverse=True)
-            finder = (re.compile(re.escape(first) + "(?:" + "|".join(map(re.escape, rests)) + ")")
-                      if len(members) > 1 else None)
-            self._gate_string_groups.append(
-                (finder, max(self._gate_tier[n] for n in members),
-                 tuple((n, self.gated_strings[n], self._gate_limit[n]) for n in members)))
-        self._gate_string_groups = tuple(self._gate_string_groups)
+        self._gate_string_groups = _anchor_groups(
+            [(need, self.gated_strings[need], self._gate_limit[need], self._gate_tier[need])
+             for need in sorted(self.gated_strings)])
         self.max_gated_line = max(self._gate_limit.values(), default=0)
         self.phrase_map = phrase_map
         self.prefix_map = prefix_map
@@ -329,29 +316,31 @@ class _LineMatcher:
                     candidates[k] = lists
         # Gate strings: searched for in the text of the lines their rules may match; each
         # line that holds one gets its rules as candidates.
-        for finder, group_tier, members in self._gate_string_groups:
+        for anchor, group_tier, members in self._gate_string_groups:
             stop = ends[group_tier]
-            if finder is None:
-                need, rules, most = members[0]
-                pos = find(need, 0, stop)
-                while pos != -1:
+            search = anchor.search if not isinstance(anchor, str) else None
+            if search is None:
+                pos = find(anchor, 0, stop)
+            else:
+                m = search(joined, 0, stop)
+                pos = -1 if m is None else m.start()
+            k = -1
+            while pos != -1:
+                if pos >= starts[k + 1]:  # the anchor's line
                     k = bisect_right(starts, pos) - 1
-                    if len(cleans[ordered[k][0]]) <= most:
+                    n = len(cleans[ordered[k][0]])
+                    line_start, line_end, held = starts[k], starts[k + 1] - 1, set()
+                for need, offset, rules, most in members:
+                    at = pos - offset
+                    if (n <= most and at >= line_start and need not in held
+                            and joined.startswith(need, at, line_end)):
+                        held.add(need)
                         candidates.setdefault(k, []).append(rules)
-                    pos = find(need, starts[k + 1], stop)
-                continue
-            # The first place in a line where one of them starts; each is then looked for
-            # from there to the line's end, and the search goes on from the next line.
-            m = finder.search(joined, 0, stop)
-            while m is not None:
-                pos = m.start()
-                k = bisect_right(starts, pos) - 1
-                n = len(cleans[ordered[k][0]])
-                line_end = starts[k + 1] - 1
-                for need, rules, most in members:
-                    if n <= most and find(need, pos, line_end) != -1:
-                        candidates.setdefault(k, []).append(rules)
-                m = finder.search(joined, starts[k + 1], stop)
+                if search is None:
+                    pos = find(anchor, pos + 1, stop)
+                else:
+                    m = search(joined, pos + 1, stop)
+                    pos = -1 if m is None else m.start()
         order = self._order
         for k, lists in candidates.items():
             i = ordered[k][0]
@@ -366,6 +355,42 @@ class _LineMatcher:
                 if n <= (rule.max_chars or MAX_RULE_LINE) and rule.compiled.fullmatch(clean):
                     found[i] = rule
                     break
+
+
+# Punctuation too common in prose to anchor a search for a gate string on.
+_COMMON_PUNCTUATION = frozenset(".,;-'’\"“”()")
+
+
+def _anchor_groups(needs: list[tuple[str, list, int, int]]) -> tuple:
+    """Gate strings grouped by what finds them: (anchor, tier, members), each member
+    (need, offset of the anchor in it, its rules, its length limit).
+
+    A search for one character is many times faster than one for a string, so a string that
+    holds a rare character ('photo/', 'credit:', '(@') is found at each occurrence of that
+    character; strings with a dot ('.com', 'x.com', 'l.l.c') by one expression for a dot and
+    the two characters after it; strings that end alike ('photo by', 'image by') by their
+    last three characters; any other as it is."""
+    by_anchor: dict = {}
+    for need, rules, most, tier in needs:
+        rare = [ch for ch in need if not ch.isalnum() and not ch.isspace() and ch not in _COMMON_PUNCTUATION]
+        if rare:
+            anchor, offset = rare[0], need.index(rare[0])
+        elif "." in need:
+            anchor, offset = "\\.", need.index(".")
+        else:
+            anchor, offset = need[-3:], max(0, len(need) - 3)
+        by_anchor.setdefault(anchor, []).append((need, offset, rules, most, tier))
+    dots = by_anchor.pop("\\.", [])
+    groups = []
+    if dots:
+        follow = sorted({re.escape(need[k + 1:k + 3]) for need, k, *_ in dots}, key=len, reverse=True)
+        groups.append((re.compile("\\.(?:" + "|".join(follow) + ")"), dots))
+    for anchor, members in sorted(by_anchor.items()):
+        if len(anchor) > 1 and len(members) == 1:
+            anchor = members[0][0]  # a string alone: found as it is
+            members = [(members[0][0], 0, *members[0][2:])]
+        groups.append((anchor, members))
+    return tuple((anchor, max(m[4] for m in members), tuple(m[:4] for m in members)) for anchor, members in groups)
 
 
 class RuleSet:

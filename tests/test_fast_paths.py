@@ -208,3 +208,25 @@ def test_inline_plan_skips_documents_without_needs():
     # A big text is not copied to plan: every rule stays.
     from newsclean.matcher import _PLAN_MAX_CHARS
     assert ruleset.inline_plan(["A plain paragraph. " * (_PLAN_MAX_CHARS // 19 + 1)]) == (True, ruleset._end)
+
+
+_GATE_STRINGS = sorted(Cleaner()._rules_for("en")._line.gated_strings) + ["ⓒ", "x.y", "(c)", "photo by", "[/"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.sampled_from(_GATE_STRINGS), st.text(alphabet="ab /:.()@[|y\n", max_size=12)),
+                         max_size=8).map("".join), min_size=1, max_size=8),
+       st.lists(st.integers(20, 400), min_size=len(_GATE_STRINGS), max_size=len(_GATE_STRINGS)))
+def test_gate_strings_make_candidates_where_they_occur(pieces, limits):
+    """Whatever finds the gate strings (a rare character in them, a dot and what follows
+    it, a shared ending), a line is tried against a string's rule exactly when it holds
+    the string and is short enough for the rule."""
+    from newsclean.rules import Rule
+    rules = [Rule(id=f"cta.gate-{k}", description="test", pattern=r".*", requires=(need,), max_chars=most,
+                  compiled=re.compile(r".*", re.IGNORECASE | re.DOTALL))
+             for k, (need, most) in enumerate(zip(_GATE_STRINGS, limits))]
+    ruleset = RuleSet(rules)
+    lines = [clean_form(p) for p in pieces]
+    expected = [next((r for r in rules if r.requires[0] in line.casefold() and len(line) <= r.max_chars), None)
+                if line else None for line in lines]
+    assert ruleset.match_lines(lines) == expected
