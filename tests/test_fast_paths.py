@@ -230,3 +230,21 @@ def test_gate_strings_make_candidates_where_they_occur(pieces, limits):
     expected = [next((r for r in rules if r.requires[0] in line.casefold() and len(line) <= r.max_chars), None)
                 if line else None for line in lines]
     assert ruleset.match_lines(lines) == expected
+
+
+_MD_PIECES = ["a", "bc", "é’", "*", "**", "_", "`", "#", "##", ">", "-", "•", "1.", "2)", "[x](y)", "![i](s)", "](",
+              " ", "  ", "\t", "\x1f", "\u00a0", "\u200b", "\u2028"]
+_MARKDOWNISH = st.one_of(st.lists(st.sampled_from(_MD_PIECES), max_size=10).map(" ".join),
+                         st.lists(st.sampled_from(_MD_PIECES), max_size=10).map("".join),
+                         st.text(alphabet=st.sampled_from(list("ab *_`#>-1.)[]()! \t\x1f\u00a0\u200b\u2028é’")),
+                                 max_size=60))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_MARKDOWNISH, max_size=8).map("\n".join))
+def test_clean_forms_of_a_document_equal_each_line_s_own(text):
+    """Document asks once of the whole text whether it holds Markdown or runs of spaces;
+    every line's clean form is still clean_form of its text."""
+    from newsclean.document import Document
+    for line in Document(text, wrapped=False).lines:
+        assert line.clean == (clean_form(line.text) if line.text else ""), repr(line.text)
