@@ -45,7 +45,7 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
-from . import corpus
+from . import corpus, fileio
 
 from .cli import add_cleaner_options, positive_int
 from .report_data import (  # noqa: F401 (re-exported: the report's public names)
@@ -493,7 +493,7 @@ def _run(args) -> int:
         progress.close()
     page = render(col, scope, opts, time.monotonic() - t0, blank=reader.blank)
     data = page.encode("utf-8")
-    f = corpus.AtomicFile(out)
+    f = fileio.AtomicFile(out)
     try:
         f.write(data)
         f.commit()
@@ -523,7 +523,7 @@ def main(argv: list[str] | None = None) -> int:
     except _UsageError as exc:
         print(f"newsclean report: error: {exc}", file=sys.stderr)
         return exc.code
-    except corpus.CorpusError as exc:
+    except fileio.CorpusError as exc:
         print(f"newsclean report: error: {exc}", file=sys.stderr)
         return EXIT_IO
     except KeyboardInterrupt as exc:

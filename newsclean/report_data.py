@@ -78,7 +78,7 @@ def _as_record(obj, src: str, field: str, url_field: str | None, id_field: str |
 def read_jsonl(paths: Iterable[str], field: str = "text", url_field: str | None = None,
                id_field: str | None = "id", reader: corpus.LineReader | None = None
                ) -> Iterator[Record | Reject]:
-    """Records (or rejects) of JSON Lines files, streamed; raises corpus.CorpusError on I/O errors."""
+    """Records (or rejects) of JSON Lines files, streamed; raises fileio.CorpusError on I/O errors."""
     reader = reader or corpus.LineReader(paths)
     for name, lineno, raw in reader:
         src = f"{name}:{lineno}"
