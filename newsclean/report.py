@@ -48,53 +48,25 @@ from pathlib import Path
 from . import corpus, fileio
 
 from .cli import add_cleaner_options, positive_int
-from .report_data import (  # noqa: F401 (re-exported: the report's public names)
+from .report_data import (
+    EXAMPLES,
     EXIT_IO,
     EXIT_OK,
     EXIT_USAGE,
-    Collector,
-    DOC_CONTEXT,
-    EXAMPLES,
-    EXAMPLE_CONTEXT,
-    EXAMPLE_CUT_LINES,
-    EXAMPLE_LINE,
-    MAX_DOCS,
     MAX_DOC_CHARS,
+    MAX_DOCS,
     MAX_SITES,
     MAX_SIZE_MB,
     MIN_DOC_CHARS,
-    REJECTS_SHOWN,
-    REJECT_RAW,
-    Record,
-    Reject,
     TOP_RULES_PER_SITE,
-    _Capture,
-    _Doc,
-    _Interner,
-    _as_record,
-    _blank,
+    Collector,
     _category,
-    _clip,
-    _cuts_only,
-    _gap,
-    _is_cut,
-    _kind,
-    _line_span,
-    _merge_gaps,
-    _nlines,
-    _raw_text,
-    _reason_class,
-    _size,
-    condense,
-    encode_lines,
-    example_of,
-    read_jsonl,
+    _Doc,
     reservoir,
-    rule_catalogue,
-    shape_doc,
-    site_of,
-    truncate,
 )
+from .report_input import Record, Reject, _as_record, read_jsonl
+from .report_input import site_of  # noqa: F401 (documented: newsclean.report.site_of, docs/report.md)
+from .report_lines import _size, condense, truncate
 
 # -- building the page -------------------------------------------------------------------------
 
