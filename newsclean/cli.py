@@ -433,9 +433,9 @@ def main(argv: list[str] | None = None) -> int:
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     try:
-        if argv and argv[0] == "report":  # its own parser and exit codes: newsclean.report.main
-            from . import report
-            return report.main(argv[1:])
+        if argv and argv[0] == "report":  # its own parser and exit codes: newsclean.cli_report.main
+            from . import cli_report
+            return cli_report.main(argv[1:])
         if argv and argv[0] == "bench":  # everything after 'bench' belongs to the benchmark
             return cmd_bench(argv[1:])
         args = build_parser().parse_args(argv)

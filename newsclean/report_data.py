@@ -1,6 +1,6 @@
 """The audit report's data: the collection of statistics, examples and stored documents, one
 record at a time, and sampling. The records come from report_input.py, the documents' lines
-from report_lines.py; report.py builds the page and the command from these."""
+from report_lines.py; report.py builds the page from these, cli_report.py is the command."""
 
 from __future__ import annotations
 

@@ -27,11 +27,8 @@ import pytest
 
 import newsclean
 from newsclean import Cleaner, report, report_data, report_lines
-from newsclean.report import (
-    build_report,
-    main,
-    site_of,
-)
+from newsclean.cli_report import main
+from newsclean.report import build_report, site_of
 from newsclean.report_data import reservoir
 from newsclean.report_lines import condense, encode_lines, truncate
 
