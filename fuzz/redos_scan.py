@@ -115,11 +115,12 @@ def scan(rules=None, timeout: float = 2.0, give_up_after: int = 3):
 
 
 def static(rules) -> int:
-    """Which built-in patterns the user-pack checks (newsclean/redos.py) would refuse, and
-    what the checks cost per pattern."""
+    """Which built-in patterns the user-pack checks (newsclean/redos.py, redos_probe.py) would
+    refuse, and what the checks cost per pattern."""
     import re
     from statistics import median
-    from newsclean.redos import ambiguous_repeat, probe
+    from newsclean.redos import ambiguous_repeat
+    from newsclean.redos_probe import probe
     flagged, checks, probes = [], [], []
     for r in rules:
         if r.pattern is None:

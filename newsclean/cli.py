@@ -18,7 +18,7 @@ from pathlib import Path
 
 import newsclean
 
-from . import corpus
+from . import corpus, fileio
 from .rules import CATEGORIES, RulePackError
 
 EXIT_OK, EXIT_IO, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
@@ -237,14 +237,14 @@ def cmd_clean(args) -> int:
                 sys.stdout.buffer.write(data)
                 sys.stdout.flush()
                 continue
-            f = corpus.AtomicFile(outdir / Path(path).name)
+            f = fileio.AtomicFile(outdir / Path(path).name)
             try:
                 f.write(data)
                 f.commit()
             except BaseException:
                 f.abort()
                 raise
-        except (CliError, corpus.CorpusError) as exc:
+        except (CliError, fileio.CorpusError) as exc:
             print(f"newsclean: error: {exc}", file=sys.stderr)
             code = getattr(exc, "code", EXIT_IO)
     return code
@@ -433,9 +433,9 @@ def main(argv: list[str] | None = None) -> int:
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     try:
-        if argv and argv[0] == "report":  # its own parser and exit codes: newsclean.report.main
-            from . import report
-            return report.main(argv[1:])
+        if argv and argv[0] == "report":  # its own parser and exit codes: newsclean.cli_report.main
+            from . import cli_report
+            return cli_report.main(argv[1:])
         if argv and argv[0] == "bench":  # everything after 'bench' belongs to the benchmark
             return cmd_bench(argv[1:])
         args = build_parser().parse_args(argv)
@@ -443,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         print(f"newsclean: error: {exc}", file=sys.stderr)
         return exc.code
-    except corpus.CorpusError as exc:
+    except fileio.CorpusError as exc:
         print(f"newsclean: error: {exc}", file=sys.stderr)
         return EXIT_IO
     except BrokenPipeError:

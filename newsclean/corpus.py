@@ -1,13 +1,14 @@
 """Streaming JSON Lines I/O for `newsclean jsonl`: read, clean, reject, write atomically.
 
 * Input: `.jsonl`, `.jsonl.gz` or `.jsonl.zst` (`zstandard` is imported only when a `.zst`
-  file is given), or `-` for standard input. Lines are read as bytes, one at a time.
+  file is given), or `-` for standard input (opened by `fileio.open_input`). Lines are read
+  as bytes, one at a time.
 * Every non-blank input line ends up either as one output record (in input order) or as one
   line of the rejects file, `<OUT without .jsonl/.gz/.zst>.rejects.jsonl`:
   `{"file", "line", "reason", "raw"}`. A bad line never aborts the run.
 * Output and rejects are written to temporary files in the output's directory and renamed
-  into place only when the whole input has been read; on any error or interruption the
-  temporary files are removed and nothing appears under the output's name.
+  into place only when the whole input has been read (`fileio.AtomicFile`); on any error or
+  interruption the temporary files are removed and nothing appears under the output's name.
 * With more than one worker, batches of records go to a process pool, at most a few per
   worker in flight, and come back in input order, so memory stays flat however long the
   input is. A worker that dies breaks the run with an error instead of a hang.
@@ -15,8 +16,6 @@
 
 from __future__ import annotations
 
-import gzip
-import io
 import json
 import math
 import os
@@ -24,51 +23,18 @@ import re
 import secrets
 import signal
 import sys
-import tempfile
 import threading
 import time
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator
+
+from .fileio import AtomicFile, CorpusError, open_input
 
 BATCH = 64  # records per task sent to a worker
 IN_FLIGHT_PER_WORKER = 4  # batches read ahead per worker
 _BOM = b"\xef\xbb\xbf"
-
-
-class CorpusError(Exception):
-    """An input or output problem (missing file, unreadable archive, unwritable directory)."""
-
-
-def _zstandard():
-    try:
-        import zstandard
-    except ImportError:
-        raise CorpusError("reading or writing .zst files needs the 'zstandard' package "
-                          "(pip install zstandard)") from None
-    return zstandard
-
-
-def open_input(path: str) -> BinaryIO:
-    """A binary stream of the (decompressed) file; `-` is standard input."""
-    if path == "-":
-        return sys.stdin.buffer
-    try:
-        if path.endswith(".gz"):
-            return gzip.open(path, "rb")
-        if path.endswith(".zst"):
-            zstd = _zstandard()
-            raw = open(path, "rb")
-            try:
-                reader = zstd.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=True)
-            except BaseException:
-                raw.close()
-                raise
-            return io.BufferedReader(reader, buffer_size=1 << 20)
-        return open(path, "rb", buffering=1 << 20)
-    except OSError as exc:
-        raise CorpusError(f"{path}: {exc.strerror or exc}") from None
 
 
 def rejects_path(out: str | Path) -> Path:
@@ -419,77 +385,6 @@ def _deliver(signum: int, saved: dict) -> None:
     if callable(handler):
         handler(signum, None)
     raise KeyboardInterrupt
-
-
-# -- atomic output ----------------------------------------------------------------------------
-
-class AtomicFile:
-    """Writes to a temporary file beside `path`; `commit` renames it into place, `abort` removes it."""
-
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.tmp: str | None = None
-        self._raw = None
-        self._fh = None
-
-    @property
-    def opened(self) -> bool:
-        return self.tmp is not None
-
-    def open(self) -> None:
-        directory = self.path.parent
-        try:
-            fd, self.tmp = tempfile.mkstemp(dir=directory, prefix=f".{self.path.name}.", suffix=".tmp")
-        except OSError as exc:
-            raise CorpusError(f"cannot write {self.path}: {exc.strerror or exc}") from None
-        self._raw = os.fdopen(fd, "wb", buffering=1 << 20)
-        name = self.path.name
-        if name.endswith(".gz"):
-            self._fh = gzip.GzipFile(filename=name[:-3], mode="wb", fileobj=self._raw, mtime=0)
-        elif name.endswith(".zst"):
-            self._fh = _zstandard().ZstdCompressor().stream_writer(self._raw, closefd=False)
-        else:
-            self._fh = self._raw
-
-    def write(self, data: bytes) -> None:
-        if self._fh is None:
-            self.open()
-        try:
-            self._fh.write(data)
-        except OSError as exc:
-            raise CorpusError(f"cannot write {self.path}: {exc.strerror or exc}") from None
-
-    def commit(self) -> None:
-        if self._fh is None:
-            self.open()
-        try:
-            if self._fh is not self._raw:
-                self._fh.close()
-            self._raw.flush()
-            os.fsync(self._raw.fileno())
-            self._raw.close()
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(self.tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual mode
-            os.replace(self.tmp, self.path)
-        except OSError as exc:
-            self.abort()
-            raise CorpusError(f"cannot write {self.path}: {exc.strerror or exc}") from None
-        self.tmp = None
-
-    def abort(self) -> None:
-        for fh in (self._fh, self._raw):
-            try:
-                if fh is not None:
-                    fh.close()
-            except Exception:
-                pass
-        if self.tmp is not None:
-            try:
-                os.unlink(self.tmp)
-            except OSError:
-                pass
-            self.tmp = None
 
 
 # -- the whole run ------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ except ImportError as _exc:  # pragma: no cover - exercised without dask install
     raise ImportError("newsclean.dask needs Dask: pip install 'newsclean[dask]' "
                       "(dask[bag,dataframe] and distributed)") from _exc
 
-from . import corpus
+from . import corpus, fileio
 from .cleaner import Cleaner
 from .sites import (MIN_DOCS, MIN_SHARE, LineCounts, SiteProfiles, build_profiles, check_thresholds,
                     find_keys, missing_keys, parse_json_record, registered_domain)
@@ -265,7 +265,7 @@ def session(address: str, workers: int = 1):
     except (OSError, TimeoutError) as exc:
         if cluster is not None:
             cluster.close()
-        raise corpus.CorpusError(f"--dask {address}: cannot reach the scheduler: {exc}") from None
+        raise fileio.CorpusError(f"--dask {address}: cannot reach the scheduler: {exc}") from None
     try:
         yield client
     finally:

@@ -1,4 +1,5 @@
-"""Catastrophic backtracking in user rule patterns: a static check and a timing probe.
+"""Catastrophic backtracking in user rule patterns: the static check (this module, with the
+character sets of redos_chars.py) and a timing probe (redos_probe.py).
 
 Python's `re` is a backtracking matcher. A repetition whose body can match the same text in
 more than one way makes it try every way when the rest of the pattern fails: `(a|a)+$` on
@@ -21,11 +22,11 @@ sixty `a` and a `!` takes 2**60 steps. The loader runs user patterns through:
   maximum above 8 (exact counts above 16) as unbounded; a body too large to analyse is
   refused. Alternatives that merely start alike are fine when the repetition stays
   unambiguous: `(a|ab)*` is parsed as `(?:ab?)*`.
-* `probe(...)`: a second line of defence that times the compiled pattern, as the engine
-  calls it, on strings pumped from the pattern's own repetitions and from the rule's
-  examples (prefix, a repeated piece, a character that makes the match fail), a repetition
-  at a time up to the longest line the rule sees, and refuses when one match takes longer
-  than `PROBE_LIMIT` twice in a row. It bounds the cases the static check accepts but the
+* `probe(...)` (redos_probe.py): a second line of defence that times the compiled pattern,
+  as the engine calls it, on strings pumped from the pattern's own repetitions and from the
+  rule's examples (prefix, a repeated piece, a character that makes the match fail), a
+  repetition at a time up to the longest line the rule sees, and refuses when one match
+  takes longer than `PROBE_LIMIT` twice in a row. It bounds the cases the static check accepts but the
   engine still finds slow (high-degree polynomial backtracking, `.*a.*a.*a.*a.*a.*b`).
 
 Built-in patterns are vetted by `fuzz/redos_scan.py` and the test suite instead; some are
@@ -34,12 +35,11 @@ ambiguous in a bounded way that costs nothing (`(?:\\s(?:[A-Z]\\w{0,30}|de)){0,4
 
 from __future__ import annotations
 
-import array
-import functools
 import re
-import time
 from re import _constants as C
 from re import _parser as P
+
+from .redos_chars import _CATEGORY, _intersect, _leaf_key, _Unsure
 
 # A user pattern whose repeated part needs more positions, or more pairs of positions
 # explored, or more steps, than these is refused as too complex to check.
@@ -49,148 +49,11 @@ MAX_STEPS = 2_000_000
 # Bounded repetitions up to this maximum (exact counts up to twice that) are unrolled
 # exactly; above, taken as unbounded.
 UNROLL = 8
-# One match on a probe string slower than this (twice) refuses the pattern.
-PROBE_LIMIT = 0.05
 _CAP = 2  # path counts are capped: one, or more than one
-
-_PREFERRED = "aA1 x.-_éж가!"
-
-
-class _Unsure(Exception):
-    """The pattern uses something the check does not model: refused as a precaution."""
 
 
 class _TooBig(_Unsure):
     pass
-
-
-# -- character sets ------------------------------------------------------------------------------
-
-def _all_chars() -> str:
-    """Every code point, surrogates included, in order (4.4 MB, only while it is used)."""
-    return array.array("I", range(0x110000)).tobytes().decode("utf-32-le", "surrogatepass")
-
-
-@functools.lru_cache(maxsize=1)
-def _cased_chars() -> str:
-    import _sre
-    return "".join(chr(c) for c in range(0x110000) if _sre.unicode_iscased(c))
-
-
-@functools.lru_cache(maxsize=1)
-def _representatives() -> str:
-    """Characters among which two classes made of categories, literals and ranges have a
-    common one if they have one at all (with their literals and range ends added): the
-    first and last code point of every run of digits, other word characters, spaces and
-    the rest; every character with a case; all of Latin-1."""
-    chars = set(range(256))
-    for m in re.finditer(r"\d+|[^\W\d]+|\s+|[^\w\s]+", _all_chars()):
-        chars.add(m.start())
-        chars.add(m.end() - 1)
-    chars.update(map(ord, _cased_chars()))
-    return "".join(map(chr, sorted(chars)))
-
-
-def _ends(key: tuple) -> set[int]:
-    """The code points where membership in this matcher can change: its literals and the
-    ends of its ranges, and their neighbours."""
-    kind, av, _ = key
-    points = set()
-    items = av if kind == "in" else [(C.LITERAL, av)] if kind in (str(C.LITERAL), str(C.NOT_LITERAL)) else []
-    for op, a in items:
-        for c in (a if op is C.RANGE else (a,) if op is C.LITERAL else ()):
-            points.update(x for x in (c - 1, c, c + 1) if 0 <= x < 0x110000)
-    return points
-
-
-_CATEGORY = {
-    C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W", C.CATEGORY_DIGIT: r"\d",
-    C.CATEGORY_NOT_DIGIT: r"\D", C.CATEGORY_SPACE: r"\s", C.CATEGORY_NOT_SPACE: r"\S",
-}
-
-
-def _u(code: int) -> str:
-    return f"\\U{code:08x}"
-
-
-def _leaf_key(op, av, flags: int) -> tuple:
-    """A hashable description of a one-character matcher, with the flags that affect it."""
-    f = (bool(flags & C.SRE_FLAG_IGNORECASE), bool(flags & C.SRE_FLAG_ASCII), bool(flags & C.SRE_FLAG_DOTALL))
-    if op is C.IN:
-        return ("in", tuple((o, tuple(a) if isinstance(a, list) else a) for o, a in av), f)
-    return (str(op), av, f)
-
-
-@functools.lru_cache(maxsize=65536)
-def _leaf_re(key: tuple) -> re.Pattern:
-    kind, av, (ic, asc, dotall) = key
-    if kind == "in":
-        negate = False
-        parts = []
-        for op, a in av:
-            if op is C.NEGATE:
-                negate = True
-            elif op is C.LITERAL:
-                parts.append(_u(a))
-            elif op is C.RANGE:
-                parts.append(_u(a[0]) + "-" + _u(a[1]))
-            elif op is C.CATEGORY and a in _CATEGORY:
-                parts.append(_CATEGORY[a])
-            else:
-                raise _Unsure(f"character class item {op}")
-        if not parts:
-            body = r"[\s\S]" if negate else "(?!)"
-        else:
-            body = "[" + ("^" if negate else "") + "".join(parts) + "]"
-    elif kind == str(C.LITERAL):
-        body = _u(av)
-    elif kind == str(C.NOT_LITERAL):
-        body = "[^" + _u(av) + "]"
-    elif kind == str(C.ANY):
-        body = "."
-    else:
-        raise _Unsure(kind)
-    on = ("i" if ic else "") + ("a" if asc else "") + ("s" if dotall else "")
-    return re.compile(f"(?{on}{'' if ic else '-i'}:{body})")
-
-
-@functools.lru_cache(maxsize=65536)
-def _finite(key: tuple) -> frozenset | None:
-    """Every character a literal (or a class of literals only) matches, or None if large."""
-    kind, av, (ic, _, _) = key
-    if kind == str(C.LITERAL):
-        chars = {chr(av)}
-    elif kind == "in" and all(op is C.LITERAL for op, _ in av):
-        chars = {chr(a) for _, a in av}
-    else:
-        return None
-    if ic:
-        chars |= set(_leaf_re(key).findall(_cased_chars()))
-    return frozenset(chars)
-
-
-
-@functools.lru_cache(maxsize=65536)
-def _common(a: tuple, b: tuple) -> str | None:
-    """A character both matchers accept (a readable one if possible), or None."""
-    ra, rb = _leaf_re(a), _leaf_re(b)
-    for ch in _PREFERRED:
-        if ra.fullmatch(ch) and rb.fullmatch(ch):
-            return ch
-    fa, fb = _finite(a), _finite(b)
-    if fa is not None or fb is not None:
-        small, other = (fa, rb) if fa is not None and (fb is None or len(fa) <= len(fb)) else (fb, ra)
-        for ch in sorted(small, key=lambda c: (not c.islower(), c)):
-            if other.fullmatch(ch):
-                return ch
-        return None
-    extra = "".join(map(chr, sorted(_ends(a) | _ends(b))))
-    m = re.search(f"(?={ra.pattern}){rb.pattern}", _representatives() + extra)
-    return m.group() if m else None
-
-
-def _intersect(a: tuple, b: tuple) -> str | None:
-    return _common(a, b) if a <= b else _common(b, a)
 
 
 # -- the position automaton ----------------------------------------------------------------------
@@ -538,91 +401,3 @@ def ambiguous_repeat(pattern: str, flags: int = re.IGNORECASE) -> str | None:
         return f"the pattern could not be checked for catastrophic backtracking ({type(exc).__name__}: {exc})"
     return None
 
-
-# -- the timing probe ------------------------------------------------------------------------------
-
-_BREAKERS = ("!", "")
-
-
-def _shortest(auto: _Automaton, frag: _Frag) -> str:
-    """A shortest non-empty text along the automaton from a first to a last position."""
-    return _bfs_text(auto, dict.fromkeys(frag.first), frag.last, include_roots=True)
-
-
-def _sample(items, flags: int, nonempty: bool = False) -> str:
-    auto = _Automaton(unroll=1)
-    frag = auto.seq(items, flags)
-    return "" if frag.null and not nonempty else _shortest(auto, frag)
-
-
-def _pumps(items, flags: int, prefix: str, out: list) -> None:
-    """(text leading to a repetition, a text its body matches) for every repetition."""
-    for op, av in items:
-        if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
-            _lo, hi, body = av
-            if hi == C.MAXREPEAT or hi > 1:
-                out.append((prefix, _sample(body, flags, nonempty=True)))
-            _pumps(body, flags, prefix, out)
-        elif op is C.BRANCH:
-            for b in av[1]:
-                _pumps(b, flags, prefix, out)
-        elif op is C.SUBPATTERN:
-            _pumps(av[3], (flags | av[1]) & ~av[2], prefix, out)
-        elif op is C.ATOMIC_GROUP:
-            _pumps(av, flags, prefix, out)
-        if op not in (C.ASSERT, C.ASSERT_NOT):
-            prefix += _sample([(op, av)], flags)
-
-
-def _example_pumps(example: str, slices: int = 3) -> list[tuple[str, str]]:
-    n = len(example)
-    out = []
-    for i in range(0, n, max(1, n // slices)):
-        for width in (1, 3):
-            if example[i:i + width]:
-                out.append((example[:i], example[i:i + width]))
-    out.append(("", example + " "))
-    return out
-
-
-def probe(call, pattern: str, examples=(), max_len: int = 400, flags: int = re.IGNORECASE,
-          limit: float = PROBE_LIMIT, budget: float = 2.0) -> str | None:
-    """Time `call` (the compiled pattern's fullmatch, match or search, as the engine uses it)
-    on strings pumped from the pattern's repetitions and from the examples: a prefix, a
-    piece repeated one more time at each step, a character that makes the match fail, up to
-    `max_len` characters. Returns why the pattern is too slow (one match over `limit`
-    seconds twice in a row), or None. Gives up quietly once `budget` seconds are spent."""
-    pumps: list[tuple[str, str]] = []
-    try:
-        tree = P.parse(pattern, flags)
-        _pumps(list(tree), tree.state.flags, "", pumps)
-    except Exception:  # noqa: BLE001, S110 - the static check has refused what cannot be analysed
-        pass
-    for example in examples:
-        pumps += _example_pumps(example)
-    seen = set()
-    spent = 0.0
-    clock = time.perf_counter
-    for prefix, pump in pumps:
-        if not pump or (prefix, pump) in seen:
-            continue
-        seen.add((prefix, pump))
-        for breaker in _BREAKERS:
-            k = 1
-            while len(prefix) + k * len(pump) + len(breaker) <= max_len:
-                s = prefix + pump * k + breaker
-                t0 = clock()
-                call(s)
-                t = clock() - t0
-                if t > limit:
-                    t0 = clock()
-                    call(s)
-                    t = min(t, clock() - t0)
-                    if t > limit:
-                        return (f"matching took {t:.2f} s on a {len(s)}-character line ({_shorten(s, 40)!r}); "
-                                "the pattern backtracks too much")
-                spent += t
-                if spent > budget:
-                    return None
-                k = k + 1 if k < 16 else int(k * 1.25)
-    return None

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from . import redos
+from . import redos, redos_probe
 from .patterns import _NAMED_GROUP, _strip_named
 
 SCOPES = ("line", "section", "tail", "start", "end")
@@ -133,7 +133,7 @@ def _probe(pattern: str, scope: str, max_chars: int | None, examples: tuple[str,
         call, limit = (compiled.match if scope == "start" else compiled.search), INLINE_WINDOW
     else:
         call, limit = compiled.fullmatch, min(max_chars or MAX_RULE_LINE, MAX_RULE_LINE)
-    return redos.probe(call, pattern, examples, limit)
+    return redos_probe.probe(call, pattern, examples, limit)
 
 
 def _probe_pattern(rule: Rule, source: str) -> None:
@@ -153,7 +153,8 @@ def parse_pack(data: dict, source: str, builtin: bool = False) -> RulePack:
     """Validate a parsed TOML pack. Raises RulePackError naming the file and the rule.
 
     The patterns of a user pack (not `builtin`) are also checked for catastrophic
-    backtracking, statically and by timing them on pumped strings (newsclean/redos.py)."""
+    backtracking, statically and by timing them on pumped strings (newsclean/redos.py,
+    newsclean/redos_probe.py)."""
     meta = data.get("pack")
     if not isinstance(meta, dict) or not isinstance(meta.get("name"), str):
         raise _err(source, None, "missing [pack] table with a 'name'")

@@ -411,7 +411,7 @@ class SiteProfiles:
 
     def save(self, path: str | Path) -> None:
         """Write the profiles as JSON (through a temporary file renamed into place)."""
-        from .corpus import AtomicFile
+        from .fileio import AtomicFile
         f = AtomicFile(path)
         try:
             f.write(json.dumps(self.to_dict(), ensure_ascii=False, indent=1).encode("utf-8") + b"\n")

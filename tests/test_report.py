@@ -26,16 +26,11 @@ from pathlib import Path
 import pytest
 
 import newsclean
-from newsclean import Cleaner, report
-from newsclean.report import (
-    build_report,
-    condense,
-    encode_lines,
-    main,
-    reservoir,
-    site_of,
-    truncate,
-)
+from newsclean import Cleaner, report, report_data, report_lines
+from newsclean.cli_report import main
+from newsclean.report import build_report, site_of
+from newsclean.report_data import reservoir
+from newsclean.report_lines import condense, encode_lines, truncate
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -144,7 +139,7 @@ def test_reservoir_is_uniform_bounded_and_reproducible():
 def test_lines_are_encoded_with_their_cuts():
     text = "Skip to main content\r\nDES MOINES, Iowa (AP) — Rain fell 🌧 all night on the town, and the river rose fast.\n\nAdvertisement"
     result = Cleaner().analyze(text)
-    rules, reasons = report._Interner(), report._Interner()
+    rules, reasons = report_data._Interner(), report_data._Interner()
     items = encode_lines(text, result.removed, rules, reasons)
     assert len(items) == len(text.splitlines())
     for item, line in zip(items, text.splitlines()):  # nothing is lost or moved
@@ -171,12 +166,12 @@ def test_condense_keeps_cuts_and_context_and_truncate_keeps_both_ends():
                                                            {"g": 47, "c": sum(map(len, items[53:]))}]
     short = truncate(items, 1000)
     assert short[0] == items[0] and short[-1] == items[-1]
-    assert sum(report._size(it) for it in short) <= 1000
+    assert sum(report_lines._size(it) for it in short) <= 1000
     gap = next(it for it in short if isinstance(it, dict))
-    assert sum(report._nlines(it) for it in short) == 100 and gap["g"] > 50
+    assert sum(report_lines._nlines(it) for it in short) == 100 and gap["g"] > 50
     both = truncate(out, 40)  # the gaps that meet are merged
     assert not any(isinstance(a, dict) and isinstance(b, dict) for a, b in itertools.pairwise(both))
-    assert sum(report._nlines(it) for it in both) == 100
+    assert sum(report_lines._nlines(it) for it in both) == 100
 
 
 # -- the report's numbers ----------------------------------------------------------------------
@@ -244,7 +239,7 @@ def test_long_documents_are_shortened_but_counted_whole():
     data = page_data(build_report([{"text": longest}], max_doc_chars=5_000))
     doc = data["docs"][0]
     assert data["totals"]["chars_in"] == len(longest) == doc["i"]
-    assert sum(report._size(it) for it in doc["L"]) <= 5_000 + 10
+    assert sum(report_lines._size(it) for it in doc["L"]) <= 5_000 + 10
     assert doc["note"] and ("not shown" in doc["note"] or "Shortened" in doc["note"])
     assert any(isinstance(it, dict) and "g" in it for it in doc["L"])
 
