@@ -171,7 +171,7 @@ def test_space_like_and_invisible_characters_are_unprintable():
 def test_folds_to_ascii_lists_every_character_that_folds_to_ascii():
     """The inline plan looks for an ASCII need in the text's ASCII letters, lowered, unless
     a character folds to ASCII letters: the list must be complete for this Python."""
-    from newsclean.matcher import FOLDS_TO_ASCII
+    from newsclean.inline_matcher import FOLDS_TO_ASCII
     found = "".join(c for c in map(chr, range(0x80, 0x110000))
                     if not 0xD800 <= ord(c) < 0xE000 and any(ord(x) < 128 for x in c.casefold()))
     assert found == FOLDS_TO_ASCII
@@ -206,8 +206,8 @@ def test_inline_plan_skips_documents_without_needs():
     _, ends = ruleset.inline_plan(["The ﬁrst paragraph."])
     assert "social.click-to-tweet" in {e[0].id for e in ends}
     # A big text is not copied to plan: every rule stays.
-    from newsclean.matcher import _PLAN_MAX_CHARS
-    assert ruleset.inline_plan(["A plain paragraph. " * (_PLAN_MAX_CHARS // 19 + 1)]) == (True, ruleset._end)
+    from newsclean.inline_matcher import _PLAN_MAX_CHARS
+    assert ruleset.inline_plan(["A plain paragraph. " * (_PLAN_MAX_CHARS // 19 + 1)]) == (True, ruleset._inline._end)
 
 
 _GATE_STRINGS = sorted(Cleaner()._rules_for("en")._line.gated_strings) + ["ⓒ", "x.y", "(c)", "photo by", "[/"]
