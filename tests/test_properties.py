@@ -185,3 +185,15 @@ def test_hard_wrapped_article_with_unwrapped_prompts_loses_nothing():
     document = "\n\n".join(paras[:2] + [prompt] + paras[2:-1] + [prompt] + paras[-1:])
     assert is_hard_wrapped(document.split("\n"))
     assert CLEANER.clean(document) == article
+
+
+def test_standfirst_above_two_chrome_lines_is_not_taken_for_the_head():
+    """Found by hypothesis: a copyright line and a subscription prompt between a live blog's
+    standfirst and its first entry outnumbered, one line against one, the headline and the
+    standfirst in the head's balance; headline, standfirst and the first entry's time went
+    as heuristic.head. A paragraph of prose now weighs two chrome lines there."""
+    article = (FIXTURES / "de" / "005-wholepage-liveblog-unwetter.out.txt").read_text(encoding="utf-8").strip("\n")
+    paras = _paragraphs(article)
+    document = "\n\n".join(paras[:1] + ["(AP)"] + paras[1:2] + ["(c) 2020 Example Ltd"] + paras[2:3]
+                           + ["4 Wochen gratis testen, danach monatlich kündbar"] + paras[3:])
+    assert CLEANER.clean(document) == article
