@@ -232,7 +232,7 @@ class ContextPasses:
             if rule is not None or self._evidence(st, i, head=True):
                 balance += 1
             elif st.feats[i] is not None:
-                balance -= 1
+                balance -= 2 if st.feats[i].kind == H.GOOD else 1
             if balance > best:
                 best, best_end = balance, i + 1
         return best_end

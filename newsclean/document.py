@@ -162,20 +162,43 @@ _BLOCK_START = re.compile(r"^\s{0,3}(?:#{1,6}\s|>|[*+\-•·]\s|\d{1,3}[.)]\s|\|
 _NO_CONTINUATION = re.compile(r"^\s{0,3}(?:!\[|\[!\[|#{1,6}\s)")
 
 
+# The narrowest wrap width taken from the lines that wrap when the longest lines do not tell
+# it (converters and mailers wrap at 70 to 80 columns; menus run on at 40 to 55).
+MIN_WRAP_WIDTH = 60
+
+
+def _wraps_at(lines: list[str], width: int) -> int:
+    """How many lines end within 18 columns of `width` and run on into the next line."""
+    near_width = 0
+    for a, b in zip(lines, lines[1:]):
+        if width - 18 <= len(a.rstrip()) <= width and b.strip() and not _BLOCK_START.match(b):
+            near_width += 1
+    return near_width
+
+
 def is_hard_wrapped(lines: list[str]) -> bool:
     """Was the text wrapped at a fixed width (as html2text does at 78 columns)? Then a
-    paragraph spans several lines, and line-by-line judgement would see fragments."""
+    paragraph spans several lines, and line-by-line judgement would see fragments.
+
+    The width is the 90th percentile of the long lines. When a few one-line paragraphs
+    that were never wrapped (a share prompt, a link line html2text does not break) are
+    longer than the width and push that percentile above it, the width is taken again
+    from the lines that run on into the next one."""
     long_lines = [len(l) for l in lines if len(l) >= 40]
     if len(long_lines) < 6:
         return False
     width = sorted(long_lines)[int(len(long_lines) * 0.9)]
     if width > 100:
         return False
-    near_width = 0
-    for a, b in zip(lines, lines[1:]):
-        if width - 18 <= len(a.rstrip()) <= width and b.strip() and not _BLOCK_START.match(b):
-            near_width += 1
-    return near_width >= 3 and near_width >= len(long_lines) * 0.2
+    needed = max(3, len(long_lines) * 0.2)
+    if _wraps_at(lines, width) >= needed:
+        return True
+    running_on = sorted(len(a) for a, b in zip(lines, lines[1:])
+                        if len(a) >= 40 and b.strip() and not _BLOCK_START.match(b))
+    if not running_on:
+        return False
+    narrower = running_on[int(len(running_on) * 0.9)]
+    return MIN_WRAP_WIDTH <= narrower < width and _wraps_at(lines, narrower) >= needed
 
 
 class Document:

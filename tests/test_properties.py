@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import newsclean
 from newsclean.rules import builtin_packs
 
-from conftest import fixture_pairs
+from conftest import FIXTURES, fixture_pairs
 
 CLEANER = newsclean.Cleaner()
 PAIRS = fixture_pairs()
@@ -169,3 +169,31 @@ def test_removal_offsets_point_at_the_input(lines):
     normalised = "\n".join(text.splitlines())
     for r in result.removed:
         assert normalised[r.start:r.end] == r.text
+
+
+def test_hard_wrapped_article_with_unwrapped_prompts_loses_nothing():
+    """Found by hypothesis: a share prompt left unwrapped (99 characters) between the
+    paragraphs of an article wrapped at 78 columns, twice, made the 90th percentile of the
+    long lines 99; the text was not taken as wrapped, the last paragraph's fragments read as
+    headlines after the prompt, and the paragraph went as the page's tail."""
+    from newsclean.document import is_hard_wrapped
+
+    article = (FIXTURES / "id" / "007-markdown-hardwrapped-plastic-paving.out.txt").read_text(encoding="utf-8")
+    article = article.strip("\n")
+    prompt = "Dapatkan update berita pilihan setiap hari dari KabarNusa. Mari bergabung di saluran WhatsApp kami."
+    paras = _paragraphs(article)
+    document = "\n\n".join(paras[:2] + [prompt] + paras[2:-1] + [prompt] + paras[-1:])
+    assert is_hard_wrapped(document.split("\n"))
+    assert CLEANER.clean(document) == article
+
+
+def test_standfirst_above_two_chrome_lines_is_not_taken_for_the_head():
+    """Found by hypothesis: a copyright line and a subscription prompt between a live blog's
+    standfirst and its first entry outnumbered, one line against one, the headline and the
+    standfirst in the head's balance; headline, standfirst and the first entry's time went
+    as heuristic.head. A paragraph of prose now weighs two chrome lines there."""
+    article = (FIXTURES / "de" / "005-wholepage-liveblog-unwetter.out.txt").read_text(encoding="utf-8").strip("\n")
+    paras = _paragraphs(article)
+    document = "\n\n".join(paras[:1] + ["(AP)"] + paras[1:2] + ["(c) 2020 Example Ltd"] + paras[2:3]
+                           + ["4 Wochen gratis testen, danach monatlich kündbar"] + paras[3:])
+    assert CLEANER.clean(document) == article
