@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from . import corpus, fileio
-from .cli import add_cleaner_options, positive_int
+from .cli import Terminated, _on_sigterm, add_cleaner_options, positive_int
 from .report import Options, collect, render
 from .report_data import EXAMPLES, EXIT_IO, EXIT_OK, EXIT_USAGE, MAX_DOC_CHARS, MAX_DOCS, MAX_SIZE_MB
 from .report_input import read_jsonl
@@ -81,14 +81,6 @@ class _UsageError(Exception):
     def __init__(self, message: str, code: int = EXIT_USAGE):
         super().__init__(message)
         self.code = code
-
-
-class _Terminated(KeyboardInterrupt):
-    pass
-
-
-def _on_sigterm(signum, frame):
-    raise _Terminated()
 
 
 class _Progress:
@@ -206,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"newsclean report: error: {exc}", file=sys.stderr)
         return EXIT_IO
     except KeyboardInterrupt as exc:
-        signum = signal.SIGTERM if isinstance(exc, _Terminated) else signal.SIGINT
+        signum = signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT
         print(f"newsclean report: interrupted ({signal.Signals(signum).name}); no report written", file=sys.stderr)
         return 128 + signum
     finally:
