@@ -422,6 +422,14 @@ class ContextPasses:
             return found
         if (first == 0 or lead == first) and headline_sized and not f.terminal:
             return first
+        # The head holds one line its rules leave and it is shaped like a headline (five
+        # real words or more: not a site name, not a date line): that line is the headline,
+        # whatever rule-cut chrome stands above or below it ('Back to top', a sign-up note
+        # between headline and text outweigh it in the head's balance).
+        left = [i for i in range(first) if not lines[i].blank and i not in st.rule_hits]
+        if len(left) == 1 and title_like(left[0], 5) and _wordy(lines[left[0]].clean, 5) \
+                and _headline_shaped(lines[left[0]].clean):
+            return left[0]
         for min_words in (4, 2):
             for i in range(lead, first):
                 if title_like(i, min_words):

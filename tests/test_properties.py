@@ -197,3 +197,18 @@ def test_standfirst_above_two_chrome_lines_is_not_taken_for_the_head():
     document = "\n\n".join(paras[:1] + ["(AP)"] + paras[1:2] + ["(c) 2020 Example Ltd"] + paras[2:3]
                            + ["4 Wochen gratis testen, danach monatlich kündbar"] + paras[3:])
     assert CLEANER.clean(document) == article
+
+
+def test_headline_above_rule_cut_chrome_is_kept():
+    """Found by hypothesis: two chrome lines that rules cut ('Back to top', a sign-up
+    consent note) between an article's headline and its first paragraph outweighed the
+    headline in the head's balance, and the search for the headline stopped at them: the
+    headline went as heuristic.head. When the head holds one line that no rule cuts and it
+    reads as a headline, it is the headline."""
+    article = (FIXTURES / "en" / "003-reuters-european-shares.out.txt").read_text(encoding="utf-8").strip("\n")
+    paras = _paragraphs(article)
+    chrome = ["Back to top",
+              "By clicking Sign Up, you acknowledge that you will receive emails from Example Media."]
+    for head in ([], ["(AP Photo/John Roe)"], ["Back to top"]):
+        document = "\n\n".join(head + paras[:1] + ["(AP Photo/John Roe)"] + chrome + paras[1:])
+        assert CLEANER.clean(document) == article
