@@ -71,37 +71,6 @@ def clean_form(raw: str) -> str:
     return s
 
 
-def clean_forms(texts: list[str], whole: str) -> list[str]:
-    """[clean_form(t) for t in texts], for lines taken from the text `whole`: whether it
-    holds Markdown links, emphasis or runs of spaces is asked once of the whole text, not
-    of every line."""
-    links = "](" in whole
-    emphasis = "*" in whole or "_" in whole or "`" in whole
-    spaces = "  " in whole or "\x1f" in whole
-    out = []
-    for text in texts:
-        if not text:
-            out.append("")
-            continue
-        s = fold(text)
-        if s is not text:  # it held space-like or invisible characters
-            out.append(clean_form(text))
-            continue
-        if s[:1] in _LEAD_CHARS:
-            s = _MD_LEAD.sub("", s)
-        if links and "](" in s:
-            s = _MD_IMAGE.sub(r"\1", s)
-            s = _MD_LINK.sub(r"\1", s)
-        if emphasis and ("*" in s or "_" in s or "`" in s):
-            s = _MD_EMPHASIS.sub("", s)
-        # Markdown taken out may leave two spaces side by side.
-        if (((spaces or s is not text) and ("  " in s or "\x1f" in s)) or "\n" in s
-                or s[:1] == " " or s[-1:] == " "):
-            s = " ".join(s.split())
-        out.append(s)
-    return out
-
-
 def prefix_key(clean: str) -> str:
     """Case-folded clean form, for prefix rules (keeps inner punctuation)."""
     return clean.casefold().lstrip(KEY_TRIM)
@@ -142,8 +111,7 @@ class Line:
     blank: bool  # text is empty: raw is all space
     clean: str  # clean_form(text)
 
-    def __init__(self, index: int, start: int, raw: str, text: str, lineno: int = 0, nlines: int = 1,
-                 clean: str | None = None):
+    def __init__(self, index: int, start: int, raw: str, text: str, lineno: int = 0, nlines: int = 1):
         self.index = index
         self.start = start
         self.raw = raw
@@ -151,7 +119,7 @@ class Line:
         self.lineno = lineno
         self.nlines = nlines
         self.blank = not text
-        self.clean = clean if clean is not None else clean_form(text) if text else ""
+        self.clean = clean_form(text) if text else ""
 
 
 # Lines that start a new block in Markdown even without a blank line before them.
@@ -215,10 +183,8 @@ class Document:
         pos = 0
         if not self.wrapped:
             # Each line is a unit, and its index is its line number (one int for both).
-            texts = [raw.rstrip() for raw in raw_lines]
-            cleans = clean_forms(texts, text)
-            for i, (raw, stripped, clean) in enumerate(zip(raw_lines, texts, cleans)):
-                lines.append(Line(i, pos, raw, stripped, i, 1, clean))
+            for i, raw in enumerate(raw_lines):
+                lines.append(Line(i, pos, raw, raw.rstrip(), i))
                 pos += len(raw) + 1
             self.lines = lines
             return

@@ -243,8 +243,7 @@ _MARKDOWNISH = st.one_of(st.lists(st.sampled_from(_MD_PIECES), max_size=10).map(
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_MARKDOWNISH, max_size=8).map("\n".join))
 def test_clean_forms_of_a_document_equal_each_line_s_own(text):
-    """Document asks once of the whole text whether it holds Markdown or runs of spaces;
-    every line's clean form is still clean_form of its text."""
+    """Every line's clean form, however Document makes it, is clean_form of its text."""
     from newsclean.document import Document
     for line in Document(text, wrapped=False).lines:
         assert line.clean == (clean_form(line.text) if line.text else ""), repr(line.text)
