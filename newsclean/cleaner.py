@@ -343,7 +343,11 @@ class Cleaner(ContextPasses, PagePasses, InsidePasses):
                     removed.append(Removal(line.lineno + k, pos, pos + len(part), part, c[0], c[1]))
                     pos += len(part) + 1
             for m in st.inline.get(line.index, ()):
-                if m.end > m.start:
-                    removed.append(Removal(line.lineno + line.text.count("\n", 0, m.start), line.start + m.start,
-                                           line.start + m.end, line.text[m.start:m.end], m.rule.id, m.rule.description))
+                # A cut in a wrapped paragraph may span its lines ('\n(Belga)'): one Removal
+                # for each line's part, as for whole units above.
+                lineno, pos = line.lineno + line.text.count("\n", 0, m.start), line.start + m.start
+                for k, part in enumerate(line.text[m.start:m.end].split("\n")):
+                    if part:
+                        removed.append(Removal(lineno + k, pos, pos + len(part), part, m.rule.id, m.rule.description))
+                    pos += len(part) + 1
         return removed

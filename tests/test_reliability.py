@@ -1206,3 +1206,17 @@ def test_full_disk_leaves_no_partial_output(tmp_path, big_corpus):
     assert b"out.jsonl" in p.stderr and b"Traceback" not in p.stderr
     assert out.read_bytes() == b'{"earlier": "run"}\n'
     assert sorted(x.name for x in tmp_path.iterdir()) == ["out.jsonl"]
+
+
+def test_inline_cut_across_the_lines_of_a_wrapped_paragraph():
+    """Found by hypothesis in CI: in a hard-wrapped paragraph an end rule's cut began with the
+    newline before the tag ('\n(Belga)'), and its Removal spanned two lines. Each line's part
+    is now its own Removal."""
+    text = ("word " * 15 + "wor\nd " + "word " * 15 + "w\nord" + " word" * 15 + "\n" + " word" * 15 + " wo\nrd"
+            + " word" * 15 + " \n" + "word " * 15 + "wor\nd" + " word" * 15 + " w\n" + "ord " * 1 + "word " * 15
+            + "\n" + " word" * 9 + " \n(Belga)\n")
+    result = newsclean.analyze(text)
+    assert result.metadata["wire"] == ["Belga"]
+    assert any(r.text == "(Belga)" for r in result.removed)
+    check_result(text, result)
+
